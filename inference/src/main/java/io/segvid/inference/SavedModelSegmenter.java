@@ -1,0 +1,221 @@
+package io.segvid.inference;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.Signature;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.ByteDataBuffer;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.image.ResizeBilinear;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TUint8;
+import org.tensorflow.types.family.TNumber;
+
+/**
+ * A TensorFlow SavedModel as a {@link Segmenter}. segvid's own exports take uint8 and return uint8
+ * class ids, so frames go straight in. Models exported elsewhere (Keras: float input in [0,1] or
+ * [-1,1], logits or softmax out, other keys) are adapted by metadata: a small graph converts the
+ * uint8 frames, and an argmax (with a bilinear resize to the input size) is appended to the model's
+ * graph. Input tensors are allocated once per batch shape and reused.
+ */
+public final class SavedModelSegmenter implements Segmenter {
+
+  private final SavedModelBundle bundle;
+  private final ModelMetadata metadata;
+  private final String inputName;
+  private final Output<?> classesOutput;
+  private final Graph preGraph;
+  private final Session preSession;
+  private final Placeholder<TUint8> preInput;
+  private final Operand<?> preOutput;
+  private final Map<Long, TUint8> inputTensors = new HashMap<>();
+  private byte[] staging = new byte[0];
+
+  private SavedModelSegmenter(SavedModelBundle bundle, ModelMetadata metadata) throws ModelLoadException {
+    this.bundle = bundle;
+    this.metadata = metadata;
+    Signature signature = bundle.signatures().stream().filter(s -> s.key().equals(metadata.signature())).findFirst()
+        .orElseThrow(() -> new ModelLoadException("model has no signature '" + metadata.signature() + "' (it has "
+            + bundle.signatures().stream().map(Signature::key).toList() + ")"));
+    Signature.TensorDescription in = signature.getInputs().get(metadata.inputKey());
+    Signature.TensorDescription out = signature.getOutputs().get(metadata.outputKey());
+    if (in == null) {
+      throw new ModelLoadException("signature '" + signature.key() + "' has no input '" + metadata.inputKey()
+          + "' (inputs: " + signature.inputNames() + ")");
+    }
+    if (out == null) {
+      throw new ModelLoadException("signature '" + signature.key() + "' has no output '" + metadata.outputKey()
+          + "' (outputs: " + signature.outputNames() + ")");
+    }
+    inputName = in.name;
+    Graph graph = bundle.graph();
+    Ops tf = Ops.create(graph);
+    Output<?> modelOut = graph.outputOrThrow(out.name);
+    if (metadata.outputKind() == OutputKind.CLASSES) {
+      classesOutput = out.dataType == DataType.DT_UINT8 ? modelOut
+          : tf.dtypes.cast((Operand<? extends TNumber>) modelOut, TUint8.class).asOutput();
+    } else {
+      // Scores to class ids at the input size; softmax is monotonic, so argmax is the same on both.
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> scores = out.dataType == DataType.DT_FLOAT ? (Operand<TFloat32>) modelOut
+          : tf.dtypes.cast((Operand<? extends TNumber>) modelOut, TFloat32.class);
+      Output<?> modelIn = graph.outputOrThrow(in.name);
+      Operand<TInt32> size = tf.stridedSlice(tf.shape(modelIn), org.tensorflow.ndarray.index.Indices.slice(1, 3));
+      Operand<TFloat32> resized = tf.image.resizeBilinear(scores, size, ResizeBilinear.halfPixelCenters(true));
+      classesOutput = tf.dtypes.cast(tf.math.argMax(resized, tf.constant(3), TInt32.class), TUint8.class).asOutput();
+    }
+    boolean direct = in.dataType == DataType.DT_UINT8 && metadata.inputScaling() == InputScaling.NONE;
+    if (direct) {
+      preGraph = null;
+      preSession = null;
+      preInput = null;
+      preOutput = null;
+    } else {
+      if (in.dataType != DataType.DT_FLOAT && in.dataType != DataType.DT_UINT8) {
+        throw new ModelLoadException("model input '" + metadata.inputKey() + "' is " + in.dataType + "; only uint8 and float32 are supported");
+      }
+      preGraph = new Graph();
+      Ops p = Ops.create(preGraph);
+      preInput = p.placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, -1, -1, 3)));
+      Operand<TFloat32> f = p.dtypes.cast(preInput, TFloat32.class);
+      preOutput = switch (metadata.inputScaling()) {
+        case NONE -> f;
+        case UNIT -> p.math.mul(f, p.constant(1f / 255f));
+        case SYMMETRIC -> p.math.sub(p.math.mul(f, p.constant(1f / 127.5f)), p.constant(1f));
+      };
+      preSession = new Session(preGraph);
+    }
+  }
+
+  /** Opens a SavedModel folder; metadata comes from {@value ModelMetadata#FILE_NAME} and/or overrides. */
+  public static SavedModelSegmenter open(Path dir, ModelOverrides overrides, int threads) throws ModelLoadException {
+    if (!Files.isDirectory(dir)) throw new ModelLoadException("model folder " + dir + " does not exist");
+    if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
+      throw new ModelLoadException(dir + " is not a TensorFlow SavedModel (no saved_model.pb)");
+    }
+    ModelMetadata metadata = resolveMetadata(dir, overrides);
+    ConfigProto config = ConfigProto.newBuilder()
+        .setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(threads > 1 ? 2 : 1).build();
+    SavedModelBundle bundle;
+    try {
+      bundle = SavedModelBundle.loader(dir.toString()).withTags("serve").withConfigProto(config).load();
+    } catch (RuntimeException e) {
+      throw new ModelLoadException("cannot load SavedModel " + dir + ": " + firstLine(e));
+    }
+    try {
+      return new SavedModelSegmenter(bundle, metadata);
+    } catch (ModelLoadException | RuntimeException e) {
+      bundle.close();
+      throw e instanceof ModelLoadException m ? m : new ModelLoadException("model " + dir + ": " + firstLine(e));
+    }
+  }
+
+  static ModelMetadata resolveMetadata(Path dir, ModelOverrides o) throws ModelLoadException {
+    ModelMetadata base;
+    if (Files.isRegularFile(dir.resolve(ModelMetadata.FILE_NAME))) {
+      try {
+        base = ModelMetadata.read(dir);
+      } catch (java.io.IOException e) {
+        throw new ModelLoadException(e.getMessage());
+      }
+      if (o.numClasses() != null && o.numClasses() != base.numClasses()) {
+        throw new ModelLoadException("--num-classes " + o.numClasses() + " contradicts " + ModelMetadata.FILE_NAME
+            + " (" + base.numClasses() + " classes)");
+      }
+    } else {
+      if (o.numClasses() == null) {
+        throw new ModelLoadException(dir + " has no " + ModelMetadata.FILE_NAME + ": give the number of classes (--num-classes)");
+      }
+      base = new ModelMetadata(ModelMetadata.genericClasses(o.numClasses()), null, 512, 512, null, null, null,
+          InputScaling.NONE, OutputKind.LOGITS, null);
+    }
+    return new ModelMetadata(base.classes(), base.ignoreId(),
+        o.inputHeight() != null ? o.inputHeight() : base.inputHeight(),
+        o.inputWidth() != null ? o.inputWidth() : base.inputWidth(),
+        o.signature() != null ? o.signature() : base.signature(),
+        o.inputKey() != null ? o.inputKey() : base.inputKey(),
+        o.outputKey() != null ? o.outputKey() : base.outputKey(),
+        o.inputScaling() != null ? o.inputScaling() : base.inputScaling(),
+        o.outputKind() != null ? o.outputKind() : base.outputKind(),
+        base.architecture());
+  }
+
+  @Override
+  public ModelMetadata metadata() {
+    return metadata;
+  }
+
+  @Override
+  public void segment(byte[][] frames, int count, int height, int width, byte[][] masks) {
+    int frameBytes = height * width * 3;
+    TUint8 input = inputTensor(count, height, width);
+    ByteDataBuffer data = input.asRawTensor().data();
+    for (int i = 0; i < count; i++) data.offset((long) i * frameBytes).write(frames[i], 0, frameBytes);
+    int maskBytes = height * width;
+    if (staging.length < count * maskBytes) staging = new byte[count * maskBytes];
+    if (preSession == null) {
+      run(input, count, maskBytes, masks);
+    } else {
+      try (Result pre = preSession.runner().feed(preInput, input).fetch(preOutput).run()) {
+        run(pre.get(0), count, maskBytes, masks);
+      }
+    }
+  }
+
+  private void run(Tensor input, int count, int maskBytes, byte[][] masks) {
+    try (Result r = bundle.session().runner().feed(inputName, input).fetch(classesOutput).run()) {
+      Tensor classes = r.get(0);
+      long expected = (long) count * maskBytes;
+      if (classes.shape().size() != expected) {
+        throw new IllegalStateException("model returned class map of shape " + classes.shape() + ", expected "
+            + count + " maps of " + maskBytes + " pixels");
+      }
+      classes.asRawTensor().data().read(staging, 0, count * maskBytes);
+    }
+    for (int i = 0; i < count; i++) System.arraycopy(staging, i * maskBytes, masks[i], 0, maskBytes);
+  }
+
+  private TUint8 inputTensor(int n, int h, int w) {
+    long key = ((long) n << 42) | ((long) h << 21) | w;
+    TUint8 t = inputTensors.get(key);
+    if (t == null) {
+      if (inputTensors.size() >= 16) {  // a folder of many image sizes: don't hoard tensors
+        inputTensors.values().forEach(TUint8::close);
+        inputTensors.clear();
+      }
+      t = TUint8.tensorOf(Shape.of(n, h, w, 3));
+      inputTensors.put(key, t);
+    }
+    return t;
+  }
+
+  @Override
+  public void close() {
+    List<TUint8> tensors = new ArrayList<>(inputTensors.values());
+    inputTensors.clear();
+    tensors.forEach(TUint8::close);
+    if (preSession != null) preSession.close();
+    if (preGraph != null) preGraph.close();
+    bundle.close();
+  }
+
+  static String firstLine(Throwable e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return m.lines().filter(l -> !l.isBlank()).findFirst().orElse(m).strip();
+  }
+}

@@ -1,0 +1,147 @@
+package io.segvid.trainer.cli;
+
+import io.segvid.trainer.data.Augmentation;
+import io.segvid.trainer.data.ClassTable;
+import io.segvid.trainer.data.LabelledImage;
+import io.segvid.trainer.data.LabelledImageFolder;
+import io.segvid.trainer.model.ModelSpec;
+import io.segvid.trainer.train.LearningRate;
+import io.segvid.trainer.train.OptimizerKind;
+import io.segvid.trainer.train.TrainOptions;
+import io.segvid.trainer.train.Trainer;
+import io.segvid.trainer.train.TrainingState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code segvid train}: trains DeepLabV3+ on images/ + masks/ folders and exports the best model. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Train DeepLabV3+ on a folder of images/ and masks/; exports the best model to OUT/model.")
+public final class TrainCommand implements Callable<Integer> {
+
+  @Option(names = "--data", required = true, description = "Training folder with images/ and masks/.")
+  Path data;
+  @Option(names = "--val", description = "Validation folder with images/ and masks/ (mIoU, best-model selection).")
+  Path val;
+  @Option(names = "--out", required = true, description = "Run folder: checkpoint/, model/, curves.csv, curves.png.")
+  Path out;
+  @Option(names = "--resume", description = "Continue the run in OUT where it stopped (its saved options win).")
+  boolean resume;
+
+  @Option(names = "--backbone", defaultValue = "mobilenetv2", description = "mobilenetv2 or resnet50 (default: ${DEFAULT-VALUE}).")
+  String backbone;
+  @Option(names = "--width", defaultValue = "0.5", description = "MobileNetV2 width multiplier (default: ${DEFAULT-VALUE}).")
+  float width;
+  @Option(names = "--output-stride", defaultValue = "16", description = "8 or 16 (default: ${DEFAULT-VALUE}).")
+  int outputStride;
+  @Option(names = "--aspp-channels", defaultValue = "128", description = "ASPP channels (paper: 256; default: ${DEFAULT-VALUE}).")
+  int asppChannels;
+  @Option(names = "--decoder-channels", defaultValue = "128", description = "Decoder channels (default: ${DEFAULT-VALUE}).")
+  int decoderChannels;
+
+  @Option(names = "--epochs", defaultValue = "150") int epochs;
+  @Option(names = "--batch", defaultValue = "8") int batch;
+  @Option(names = "--crop", defaultValue = "256x256", description = "Training crop HxW (default: ${DEFAULT-VALUE}).")
+  String crop;
+  @Option(names = "--lr", defaultValue = "0.001") float lr;
+  @Option(names = "--optimizer", defaultValue = "adam", description = "adam or sgd (momentum 0.9).") String optimizer;
+  @Option(names = "--schedule", defaultValue = "poly", description = "poly or cosine.") String schedule;
+  @Option(names = "--warmup-epochs", defaultValue = "2") int warmupEpochs;
+  @Option(names = "--weight-decay", defaultValue = "0.00004") float weightDecay;
+  @Option(names = "--class-weights", defaultValue = "median-frequency",
+      description = "none, median-frequency, or N comma-separated weights (default: ${DEFAULT-VALUE}).")
+  String classWeights;
+  @Option(names = "--ignore-id", description = "Label id without loss (default: the 'void' row of classes.csv, else 255).")
+  Integer ignoreId;
+  @Option(names = "--num-classes", description = "Number of classes when the data has no classes.csv.")
+  Integer numClasses;
+  @Option(names = "--scale", defaultValue = "0.5:1.75", description = "Random scale range MIN:MAX (default: ${DEFAULT-VALUE}).")
+  String scale;
+  @Option(names = "--jitter", defaultValue = "0.2", description = "Colour jitter strength (brightness/contrast/saturation).")
+  float jitter;
+  @Option(names = "--val-every", defaultValue = "5", description = "Validate every N epochs (default: ${DEFAULT-VALUE}).")
+  int valEvery;
+  @Option(names = "--bn-momentum", defaultValue = "0.95") float bnMomentum;
+  @Option(names = "--seed", defaultValue = "1") long seed;
+  @Option(names = "--threads", defaultValue = "0", description = "TensorFlow intra-op threads (0: all cores).")
+  int threads;
+
+  @Override
+  public Integer call() throws Exception {
+    TrainOptions options = Trainer.savedOptions(out);
+    if (resume && options != null) {
+      System.out.println("resuming with the options saved in " + out + " (command-line training options are ignored)");
+    } else {
+      if (resume) System.out.println("nothing to resume in " + out + ": starting a new run");
+      options = null;
+    }
+    ClassTable classes = ClassTable.resolve(data, ignoreId, numClasses);
+    if (options == null) options = buildOptions(classes.numClasses());
+    else if (options.spec().numClasses() != classes.numClasses()) {
+      throw new IllegalArgumentException("the run in " + out + " has " + options.spec().numClasses()
+          + " classes but " + data + " has " + classes.numClasses());
+    }
+    if (!resume && Files.exists(out.resolve("checkpoint"))) {
+      throw new IllegalArgumentException(out + " already holds a run: pass --resume to continue it or choose another --out");
+    }
+    System.out.printf(Locale.ROOT, "loading %s ...%n", data);
+    List<LabelledImage> train = LabelledImageFolder.load(data);
+    List<LabelledImage> valSet = val == null ? List.of() : LabelledImageFolder.load(val);
+    if (train.size() < options.batchSize()) {
+      throw new IllegalArgumentException(data + " has " + train.size() + " images, fewer than one batch of " + options.batchSize());
+    }
+    System.out.printf(Locale.ROOT, "%d training and %d validation images, %d classes, ignore id %d%n",
+        train.size(), valSet.size(), classes.numClasses(), classes.ignoreId());
+    int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    TrainingState end = new Trainer(options, classes, train, valSet, out, System.out, t).run(resume);
+    System.out.printf(Locale.ROOT, "done: %d epochs in %.1f min; best val mIoU %.4f (epoch %d); model in %s%n",
+        end.epoch(), end.seconds() / 60, end.bestMiou(), end.bestEpoch(), out.resolve("model"));
+    return 0;
+  }
+
+  private TrainOptions buildOptions(int classes) {
+    ModelSpec.Backbone bb = switch (backbone.toLowerCase(Locale.ROOT)) {
+      case "mobilenetv2", "mobilenet_v2", "mobilenet" -> ModelSpec.Backbone.MOBILENETV2;
+      case "resnet50", "resnet-50", "resnet" -> ModelSpec.Backbone.RESNET50;
+      default -> throw new IllegalArgumentException("--backbone must be mobilenetv2 or resnet50, got " + backbone);
+    };
+    ModelSpec spec = new ModelSpec(bb, width, outputStride, classes, asppChannels, decoderChannels,
+        ModelSpec.defaultRates(outputStride));
+    int[] hw = parsePair(crop, "x", "--crop");
+    String[] sc = scale.split(":");
+    if (sc.length != 2) throw new IllegalArgumentException("--scale must be MIN:MAX, got " + scale);
+    Augmentation aug = new Augmentation(Float.parseFloat(sc[0]), Float.parseFloat(sc[1]), true, jitter, jitter, jitter);
+    if (epochs < 1 || batch < 1 || valEvery < 1) throw new IllegalArgumentException("--epochs, --batch and --val-every must be >= 1");
+    if (!(lr > 0)) throw new IllegalArgumentException("--lr must be > 0");
+    OptimizerKind opt = switch (optimizer.toLowerCase(Locale.ROOT)) {
+      case "adam" -> OptimizerKind.ADAM;
+      case "sgd", "momentum" -> OptimizerKind.SGD;
+      default -> throw new IllegalArgumentException("--optimizer must be adam or sgd, got " + optimizer);
+    };
+    LearningRate.Schedule sched = switch (schedule.toLowerCase(Locale.ROOT)) {
+      case "poly" -> LearningRate.Schedule.POLY;
+      case "cosine" -> LearningRate.Schedule.COSINE;
+      default -> throw new IllegalArgumentException("--schedule must be poly or cosine, got " + schedule);
+    };
+    if (!classWeights.equals("none") && !classWeights.equals("median-frequency")) {
+      io.segvid.trainer.data.ClassWeights.parse(classWeights, classes);
+    }
+    return new TrainOptions(spec, epochs, batch, hw[0], hw[1], lr, opt, sched, weightDecay, classWeights, aug,
+        valEvery, seed, warmupEpochs, bnMomentum);
+  }
+
+  static int[] parsePair(String s, String sep, String flag) {
+    String[] p = s.toLowerCase(Locale.ROOT).split(sep);
+    try {
+      int[] out = {Integer.parseInt(p[0].strip()), Integer.parseInt(p[1].strip())};
+      if (p.length != 2 || out[0] < 16 || out[1] < 16) throw new NumberFormatException();
+      return out;
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(flag + " must be HxW with both >= 16, got " + s);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package io.segvid.trainer.data;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_UNCHANGED;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * The common segmentation layout: {@code images/} and {@code masks/} with matching base names, masks
+ * single-channel 8-bit PNGs of class ids. Loaded fully into memory (CamVid train is ~190 MB).
+ */
+public final class LabelledImageFolder {
+
+  private static final List<String> IMAGE_EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp");
+
+  private LabelledImageFolder() { }
+
+  public static List<LabelledImage> load(Path dir) throws IOException {
+    Path images = dir.resolve("images");
+    Path masks = dir.resolve("masks");
+    if (!Files.isDirectory(images) || !Files.isDirectory(masks)) {
+      throw new IOException(dir + " must hold images/ and masks/ folders");
+    }
+    Map<String, Path> maskByBase = byBaseName(masks);
+    List<LabelledImage> out = new ArrayList<>();
+    for (Map.Entry<String, Path> e : byBaseName(images).entrySet()) {
+      Path mask = maskByBase.get(e.getKey());
+      if (mask == null) throw new IOException("no mask for " + e.getValue() + " in " + masks);
+      out.add(read(e.getKey(), e.getValue(), mask));
+    }
+    if (out.isEmpty()) throw new IOException("no images in " + images);
+    return out;
+  }
+
+  /** Image files of a folder by base name (sorted, so runs are reproducible). */
+  public static Map<String, Path> byBaseName(Path dir) throws IOException {
+    Map<String, Path> out = new TreeMap<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        String name = p.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        if (dot <= 0 || !Files.isRegularFile(p)) continue;
+        if (!IMAGE_EXTENSIONS.contains(name.substring(dot).toLowerCase(Locale.ROOT))) continue;
+        out.put(name.substring(0, dot), p);
+      }
+    }
+    return out;
+  }
+
+  /** Reads an image file as RGB bytes; the Mat's size goes into {@code sizeOut} as {rows, cols}. */
+  public static byte[] readRgb(Path file, int[] sizeOut) throws IOException {
+    try (Mat bgr = imread(file.toString(), IMREAD_COLOR); Mat rgb = new Mat()) {
+      if (bgr.empty()) throw new IOException("cannot decode image " + file);
+      cvtColor(bgr, rgb, COLOR_BGR2RGB);
+      sizeOut[0] = rgb.rows();
+      sizeOut[1] = rgb.cols();
+      return bytes(rgb);
+    }
+  }
+
+  private static LabelledImage read(String name, Path imageFile, Path maskFile) throws IOException {
+    int[] size = new int[2];
+    byte[] rgb = readRgb(imageFile, size);
+    try (Mat mask = imread(maskFile.toString(), IMREAD_UNCHANGED)) {
+      if (mask.empty()) throw new IOException("cannot decode mask " + maskFile);
+      if (mask.channels() != 1 || mask.depth() != opencv_core.CV_8U) {
+        throw new IOException("mask " + maskFile + " must be single-channel 8-bit class ids");
+      }
+      if (mask.rows() != size[0] || mask.cols() != size[1]) {
+        throw new IOException("mask " + maskFile + " is " + mask.cols() + "x" + mask.rows() + " but its image is "
+            + size[1] + "x" + size[0]);
+      }
+      return new LabelledImage(name, size[0], size[1], rgb, bytes(mask));
+    }
+  }
+
+  static byte[] bytes(Mat m) {
+    Mat c = m.isContinuous() ? m : m.clone();
+    try {
+      byte[] out = new byte[(int) (c.total() * c.elemSize())];
+      c.data().get(out);
+      return out;
+    } finally {
+      if (c != m) c.close();
+    }
+  }
+}

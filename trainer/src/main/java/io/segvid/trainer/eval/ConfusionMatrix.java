@@ -1,0 +1,69 @@
+package io.segvid.trainer.eval;
+
+/** Pixel confusion counts over classes 0..N-1; pixels labelled with the ignore id (or >= N) are skipped. */
+public final class ConfusionMatrix {
+
+  private final int n;
+  private final int ignoreId;
+  private final long[] counts;
+
+  public ConfusionMatrix(int numClasses, int ignoreId) {
+    this.n = numClasses;
+    this.ignoreId = ignoreId;
+    this.counts = new long[numClasses * numClasses];
+  }
+
+  /** Adds one image: ground-truth and predicted ids, same length. */
+  public void add(byte[] truth, byte[] predicted) {
+    if (truth.length != predicted.length) throw new IllegalArgumentException("mask sizes differ");
+    for (int i = 0; i < truth.length; i++) {
+      int t = truth[i] & 0xff;
+      if (t == ignoreId || t >= n) continue;
+      int p = predicted[i] & 0xff;
+      if (p >= n) p = t == 0 ? 1 : 0;  // an out-of-range prediction is simply wrong
+      counts[t * n + p]++;
+    }
+  }
+
+  /** IoU per class; NaN for a class absent from both truth and prediction. */
+  public double[] iou() {
+    double[] out = new double[n];
+    for (int c = 0; c < n; c++) {
+      long tp = counts[c * n + c];
+      long fn = 0;
+      long fp = 0;
+      for (int k = 0; k < n; k++) {
+        if (k == c) continue;
+        fn += counts[c * n + k];
+        fp += counts[k * n + c];
+      }
+      long denom = tp + fn + fp;
+      out[c] = denom == 0 ? Double.NaN : (double) tp / denom;
+    }
+    return out;
+  }
+
+  public double meanIou() {
+    double sum = 0;
+    int k = 0;
+    for (double v : iou()) {
+      if (!Double.isNaN(v)) {
+        sum += v;
+        k++;
+      }
+    }
+    return k == 0 ? 0 : sum / k;
+  }
+
+  public double pixelAccuracy() {
+    long correct = 0;
+    long total = 0;
+    for (int t = 0; t < n; t++) {
+      for (int p = 0; p < n; p++) {
+        total += counts[t * n + p];
+        if (t == p) correct += counts[t * n + p];
+      }
+    }
+    return total == 0 ? 0 : (double) correct / total;
+  }
+}

@@ -1,0 +1,79 @@
+package io.segvid.trainer.export;
+
+import io.segvid.inference.ModelMetadata;
+import io.segvid.trainer.model.DeepLabV3Plus;
+import io.segvid.trainer.model.Mode;
+import io.segvid.trainer.model.ModelSpec;
+import io.segvid.trainer.model.ParamStore;
+import io.segvid.trainer.model.VariableLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.tensorflow.Graph;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TUint8;
+
+/**
+ * Writes the serving SavedModel: the INFER branch of the same DeepLabV3+ builder, loaded with trained
+ * weights, signature {@code serving_default} (input {@code images} uint8 [N,H,W,3], outputs
+ * {@code classes} uint8 [N,H,W] and {@code logits}), plus {@link ModelMetadata} beside it. Written
+ * into a temporary folder and moved into place, so a crash never leaves a half-written model.
+ */
+public final class ModelExporter {
+
+  private ModelExporter() { }
+
+  public static void export(ModelSpec spec, Map<String, float[]> weights, ModelMetadata metadata, Path dir) throws IOException {
+    Path parent = dir.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".export-");
+    try (Graph graph = new Graph()) {
+      Ops tf = Ops.create(graph);
+      ParamStore params = new ParamStore(tf);
+      Placeholder<TUint8> images = tf.withName("images").placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, -1, -1, 3)));
+      DeepLabV3Plus.Outputs out = DeepLabV3Plus.build(tf, params, spec, Mode.INFER, 0.9f, images);
+      VariableLoader loader = VariableLoader.forParams(tf, params.all().values());
+      try (Session session = new Session(graph)) {
+        loader.load(session, weights);
+        Signature signature = Signature.builder().key(Signature.DEFAULT_KEY)
+            .input("images", images).output("classes", out.classes()).output("logits", out.logits()).build();
+        Path savedModel = tmp.resolve("model");
+        SavedModelBundle.exporter(savedModel.toString()).withSession(session).withSignature(signature).export();
+        try (Stream<Path> files = Files.list(savedModel)) {
+          for (Path p : (Iterable<Path>) files::iterator) Files.move(p, tmp.resolve(p.getFileName()));
+        }
+        Files.delete(savedModel);
+      }
+      metadata.write(tmp);
+      replace(tmp, dir);
+    } catch (IOException | RuntimeException e) {
+      deleteTree(tmp);
+      throw e;
+    }
+  }
+
+  /** Swaps {@code fresh} in for {@code dir}: the old model stays whole until the new one is complete. */
+  private static void replace(Path fresh, Path dir) throws IOException {
+    Path old = dir.resolveSibling("." + dir.getFileName() + ".old");
+    deleteTree(old);
+    if (Files.exists(dir)) Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
+    Files.move(fresh, dir, StandardCopyOption.ATOMIC_MOVE);
+    deleteTree(old);
+  }
+
+  public static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) return;
+    try (Stream<Path> walk = Files.walk(p)) {
+      for (Path f : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) Files.delete(f);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.segvid.trainer.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TUint8;
+
+/**
+ * The one DeepLabV3+ graph builder. The trainer builds its TRAIN and validation branches with it and
+ * the exporter builds the serving graph with it, so training and serving cannot drift apart.
+ *
+ * <p>Input: uint8 RGB [N,H,W,3] of any size, normalised to [-1,1] inside the graph. Output: logits
+ * [N,H,W,classes] at the input size.
+ */
+public final class DeepLabV3Plus {
+
+  /** The graph outputs of one branch. */
+  public record Outputs(Operand<TFloat32> logits, Operand<TUint8> classes, List<org.tensorflow.op.Op> updates) { }
+
+  private DeepLabV3Plus() { }
+
+  public static Outputs build(Ops tf, ParamStore params, ModelSpec spec, Mode mode, float bnMomentum,
+                              Operand<TUint8> images) {
+    Layers l = new Layers(tf, params, mode, bnMomentum);
+    Operand<TFloat32> x = tf.math.sub(
+        tf.math.mul(tf.dtypes.cast(images, TFloat32.class), tf.constant(1f / 127.5f)), tf.constant(1f));
+
+    Features f = switch (spec.backbone()) {
+      case MOBILENETV2 -> Backbones.mobileNetV2(l, x, spec.widthMultiplier(), spec.outputStride());
+      case RESNET50 -> Backbones.resNet50(l, x, spec.outputStride());
+    };
+    boolean separable = spec.backbone() == ModelSpec.Backbone.MOBILENETV2;
+    Operand<TFloat32> aspp = aspp(l, f.high(), f.highChannels(), spec, separable);
+
+    Operand<TFloat32> low = l.convBnRelu(f.low(), "decoder.low", 1, f.lowChannels(), 48, 1, 1);
+    Operand<TFloat32> merged = tf.concat(List.of(l.resizeLike(aspp, low), low), tf.constant(3));
+    int d = spec.decoderChannels();
+    int mergedChannels = spec.asppChannels() + 48;
+    Operand<TFloat32> h = separable
+        ? l.separableConvBnRelu(merged, "decoder.conv1", mergedChannels, d, 1)
+        : l.convBnRelu(merged, "decoder.conv1", 3, mergedChannels, d, 1, 1);
+    h = separable
+        ? l.separableConvBnRelu(h, "decoder.conv2", d, d, 1)
+        : l.convBnRelu(h, "decoder.conv2", 3, d, d, 1, 1);
+    Operand<TFloat32> logits = l.resizeLike(l.conv1x1Bias(h, "classifier", d, spec.numClasses()), images);
+    Operand<TUint8> classes = tf.dtypes.cast(tf.math.argMax(logits, tf.constant(3), TInt32.class), TUint8.class);
+    return new Outputs(logits, classes, new ArrayList<>(l.updates()));
+  }
+
+  private static Operand<TFloat32> aspp(Layers l, Operand<TFloat32> x, int cin, ModelSpec spec, boolean separable) {
+    Ops tf = l.tf();
+    int a = spec.asppChannels();
+    List<Operand<TFloat32>> branches = new ArrayList<>();
+    branches.add(l.convBnRelu(x, "aspp.b0", 1, cin, a, 1, 1));
+    for (int i = 0; i < spec.asppRates().size(); i++) {
+      int rate = spec.asppRates().get(i);
+      String name = "aspp.b" + (i + 1);
+      branches.add(separable ? l.separableConvBnRelu(x, name, cin, a, rate) : l.convBnRelu(x, name, 3, cin, a, 1, rate));
+    }
+    Operand<TFloat32> pooled = l.convBnRelu(l.globalAveragePool(x), "aspp.pool", 1, cin, a, 1, 1);
+    branches.add(l.resizeLike(pooled, x));
+    Operand<TFloat32> concat = tf.concat(branches, tf.constant(3));
+    return l.convBnRelu(concat, "aspp.project", 1, a * branches.size(), a, 1, 1);
+  }
+}

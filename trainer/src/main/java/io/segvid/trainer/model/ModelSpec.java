@@ -1,0 +1,40 @@
+package io.segvid.trainer.model;
+
+import java.util.List;
+
+/**
+ * Architecture of a DeepLabV3+ network: everything needed to rebuild the same graph for training,
+ * validation and export. Stored beside checkpoints so that a resumed run builds an identical graph.
+ */
+public record ModelSpec(
+    Backbone backbone,
+    float widthMultiplier,
+    int outputStride,
+    int numClasses,
+    int asppChannels,
+    int decoderChannels,
+    List<Integer> asppRates) {
+
+  public enum Backbone { MOBILENETV2, RESNET50 }
+
+  public ModelSpec {
+    if (outputStride != 8 && outputStride != 16) {
+      throw new IllegalArgumentException("output stride must be 8 or 16, got " + outputStride);
+    }
+    if (numClasses < 2) throw new IllegalArgumentException("need at least 2 classes, got " + numClasses);
+    if (widthMultiplier <= 0f) throw new IllegalArgumentException("width multiplier must be > 0");
+    if (asppChannels < 8 || decoderChannels < 8) throw new IllegalArgumentException("ASPP/decoder channels must be >= 8");
+    asppRates = List.copyOf(asppRates);
+    if (asppRates.size() != 3) throw new IllegalArgumentException("ASPP needs three atrous rates");
+  }
+
+  /** Rates 6/12/18 at output stride 16, doubled at output stride 8, as in the DeepLabV3+ paper. */
+  public static List<Integer> defaultRates(int outputStride) {
+    int scale = 16 / outputStride;
+    return List.of(6 * scale, 12 * scale, 18 * scale);
+  }
+
+  public static ModelSpec mobileNetV2(int numClasses, float width, int channels) {
+    return new ModelSpec(Backbone.MOBILENETV2, width, 16, numClasses, channels, channels, defaultRates(16));
+  }
+}

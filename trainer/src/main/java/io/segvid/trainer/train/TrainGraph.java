@@ -1,0 +1,195 @@
+package io.segvid.trainer.train;
+
+import io.segvid.trainer.model.DeepLabV3Plus;
+import io.segvid.trainer.model.Mode;
+import io.segvid.trainer.model.ModelSpec;
+import io.segvid.trainer.model.ParamStore;
+import io.segvid.trainer.model.VariableLoader;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TUint8;
+
+/**
+ * The training graph: a TRAIN branch (loss, gradients, optimizer step, batch-norm updates) and an
+ * INFER branch on the same variables for validation. Gradients come from Graph.addGradients and are
+ * applied with the raw ApplyAdam/ApplyMomentum ops, which works with batch-norm statistics as
+ * variables (Optimizer.minimize does not).
+ */
+public final class TrainGraph implements AutoCloseable {
+
+  /** Pixels with this label id carry no loss (the trainer maps the dataset's ignore id to it). */
+  public static final int IGNORE_LABEL = 255;
+
+  private static final float BETA1 = 0.9f;
+  private static final float BETA2 = 0.999f;
+  private static final float MOMENTUM = 0.9f;
+
+  private final Graph graph = new Graph();
+  private final Session session;
+  private final ParamStore params;
+  private final Placeholder<TUint8> images;
+  private final Placeholder<TUint8> labels;
+  private final Placeholder<TFloat32> pixelWeights;
+  private final Placeholder<TFloat32> learningRate;
+  private final Placeholder<TFloat32> beta1Power;
+  private final Placeholder<TFloat32> beta2Power;
+  private final Operand<TFloat32> loss;
+  private final Op trainStep;
+  private final Placeholder<TUint8> inferImages;
+  private final Operand<TUint8> inferClasses;
+  private final VariableLoader modelLoader;
+  private final VariableLoader optimizerLoader;
+  private final Map<String, long[]> optimizerShapes = new LinkedHashMap<>();
+  private final OptimizerKind optimizer;
+
+  public TrainGraph(ModelSpec spec, OptimizerKind optimizer, float weightDecay, float bnMomentum, int threads) {
+    this.optimizer = optimizer;
+    Ops tf = Ops.create(graph);
+    params = new ParamStore(tf);
+    images = tf.withName("images").placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, -1, -1, 3)));
+    labels = tf.withName("labels").placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, -1, -1)));
+    pixelWeights = tf.withName("pixel_weights").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, -1)));
+    learningRate = tf.withName("learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    beta1Power = tf.withName("beta1_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    beta2Power = tf.withName("beta2_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+
+    DeepLabV3Plus.Outputs train = DeepLabV3Plus.build(tf, params, spec, Mode.TRAIN, bnMomentum, images);
+    // Per-pixel cross-entropy weighted by class weight; ignored pixels have weight 0 and a zero one-hot row.
+    Operand<TFloat32> flatLogits = tf.reshape(train.logits(), tf.constant(new int[] {-1, spec.numClasses()}));
+    Operand<TFloat32> oneHot = tf.oneHot(tf.reshape(labels, tf.constant(new int[] {-1})), tf.constant(spec.numClasses()),
+        tf.constant(1f), tf.constant(0f));
+    Operand<TFloat32> perPixel = tf.nn.softmaxCrossEntropyWithLogits(flatLogits, oneHot).loss();
+    Operand<TFloat32> weights = tf.reshape(pixelWeights, tf.constant(new int[] {-1}));
+    loss = tf.withName("loss").math.div(
+        tf.reduceSum(tf.math.mul(perPixel, weights), tf.constant(new int[] {0})),
+        tf.math.maximum(tf.reduceSum(weights, tf.constant(new int[] {0})), tf.constant(1e-6f)));
+
+    List<ParamStore.Param> trainable = params.trainable();
+    Output<?>[] varOutputs = new Output<?>[trainable.size()];
+    for (int i = 0; i < varOutputs.length; i++) varOutputs[i] = trainable.get(i).variable().asOutput();
+    Output<?>[] grads = graph.addGradients(loss.asOutput(), varOutputs);
+
+    Map<String, Variable<TFloat32>> slotVars = new LinkedHashMap<>();
+    List<Op> applies = new ArrayList<>(train.updates());
+    Operand<TFloat32> decay = tf.constant(weightDecay);
+    for (int i = 0; i < trainable.size(); i++) {
+      ParamStore.Param p = trainable.get(i);
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> g = (Operand<TFloat32>) grads[i];
+      if (p.decayed() && weightDecay > 0) g = tf.math.add(g, tf.math.mul(decay, p.variable()));
+      if (optimizer == OptimizerKind.ADAM) {
+        Variable<TFloat32> m = slot(tf, slotVars, p, "adam_m");
+        Variable<TFloat32> v = slot(tf, slotVars, p, "adam_v");
+        applies.add(tf.train.applyAdam(p.variable(), m, v, beta1Power, beta2Power, learningRate,
+            tf.constant(BETA1), tf.constant(BETA2), tf.constant(1e-7f), g));
+      } else {
+        Variable<TFloat32> accum = slot(tf, slotVars, p, "momentum");
+        applies.add(tf.train.applyMomentum(p.variable(), accum, learningRate, g, tf.constant(MOMENTUM)));
+      }
+    }
+    trainStep = tf.withControlDependencies(applies).withName("train_step").noOp();
+
+    inferImages = tf.withName("infer_images").placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, -1, -1, 3)));
+    inferClasses = DeepLabV3Plus.build(tf, params, spec, Mode.INFER, bnMomentum, inferImages).classes();
+
+    modelLoader = VariableLoader.forParams(tf, params.all().values());
+    optimizerLoader = new VariableLoader(tf, optimizerShapes, slotVars);
+    session = new Session(graph, ConfigProto.newBuilder()
+        .setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(1).build());
+  }
+
+  private Variable<TFloat32> slot(Ops tf, Map<String, Variable<TFloat32>> slots, ParamStore.Param p, String kind) {
+    String name = p.name() + "." + kind;
+    Variable<TFloat32> v = tf.withName(name).variable(Shape.of(p.shape()), TFloat32.class);
+    slots.put(name, v);
+    optimizerShapes.put(name, p.shape());
+    return v;
+  }
+
+  public ParamStore params() {
+    return params;
+  }
+
+  public Map<String, float[]> freshModelValues(long seed) {
+    return params.initialValues(seed);
+  }
+
+  /** Zeroed optimizer slots. */
+  public Map<String, float[]> freshOptimizerValues() {
+    Map<String, float[]> out = new LinkedHashMap<>();
+    optimizerShapes.forEach((k, s) -> out.put(k, new float[Math.toIntExact(Shape.of(s).size())]));
+    return out;
+  }
+
+  public void loadModel(Map<String, float[]> values) {
+    modelLoader.load(session, values);
+  }
+
+  public void loadOptimizer(Map<String, float[]> values) {
+    optimizerLoader.load(session, values);
+  }
+
+  public Map<String, float[]> readModel() {
+    return modelLoader.read(session);
+  }
+
+  public Map<String, float[]> readOptimizer() {
+    return optimizerLoader.read(session);
+  }
+
+  /** One optimizer step on a batch; returns the batch loss. {@code step} counts from 1. */
+  public float step(TUint8 batchImages, TUint8 batchLabels, TFloat32 batchWeights, float lr, long step) {
+    try (TFloat32 lrT = TFloat32.scalarOf(lr);
+         TFloat32 b1 = TFloat32.scalarOf((float) Math.pow(BETA1, step));
+         TFloat32 b2 = TFloat32.scalarOf((float) Math.pow(BETA2, step));
+         Result r = session.runner()
+             .feed(images, batchImages).feed(labels, batchLabels).feed(pixelWeights, batchWeights)
+             .feed(learningRate, lrT).feed(beta1Power, b1).feed(beta2Power, b2)
+             .addTarget(trainStep).fetch(loss).run()) {
+      return ((TFloat32) r.get(0)).getFloat();
+    }
+  }
+
+  /** Loss of a batch without a step (for tests). */
+  public float loss(TUint8 batchImages, TUint8 batchLabels, TFloat32 batchWeights) {
+    try (Result r = session.runner()
+        .feed(images, batchImages).feed(labels, batchLabels).feed(pixelWeights, batchWeights).fetch(loss).run()) {
+      return ((TFloat32) r.get(0)).getFloat();
+    }
+  }
+
+  /** Class ids from the INFER branch (moving statistics), for validation. Caller closes the result. */
+  public TUint8 predict(TUint8 batchImages) {
+    try (Result r = session.runner().feed(inferImages, batchImages).fetch(inferClasses).run()) {
+      // Copy out so the Result can be closed here.
+      TUint8 t = (TUint8) r.get(0);
+      TUint8 copy = TUint8.tensorOf(t.shape());
+      t.copyTo(copy);
+      return copy;
+    }
+  }
+
+  public OptimizerKind optimizer() {
+    return optimizer;
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    graph.close();
+  }
+}

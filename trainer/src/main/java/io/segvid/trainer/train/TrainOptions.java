@@ -1,0 +1,22 @@
+package io.segvid.trainer.train;
+
+import io.segvid.trainer.data.Augmentation;
+import io.segvid.trainer.model.ModelSpec;
+
+/** Everything that determines a training run; stored with checkpoints so --resume continues the same run. */
+public record TrainOptions(
+    ModelSpec spec,
+    int epochs,
+    int batchSize,
+    int cropHeight,
+    int cropWidth,
+    float learningRate,
+    OptimizerKind optimizer,
+    LearningRate.Schedule schedule,
+    float weightDecay,
+    String classWeights,
+    Augmentation augmentation,
+    int valEvery,
+    long seed,
+    int warmupEpochs,
+    float bnMomentum) { }

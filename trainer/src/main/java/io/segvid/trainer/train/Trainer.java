@@ -1,0 +1,247 @@
+package io.segvid.trainer.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.segvid.inference.ModelMetadata;
+import io.segvid.trainer.data.BatchAssembler;
+import io.segvid.trainer.data.ClassTable;
+import io.segvid.trainer.data.ClassWeights;
+import io.segvid.trainer.data.LabelledImage;
+import io.segvid.trainer.eval.ConfusionMatrix;
+import io.segvid.trainer.export.ModelExporter;
+import io.segvid.trainer.model.WeightFile;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TUint8;
+
+/**
+ * The training loop: epochs of augmented batches, a checkpoint after every epoch (weights, optimizer
+ * slots, state, written to a side folder and swapped in), validation mIoU every few epochs with the
+ * best model exported to {@code OUT/model}, and curves.csv/png.
+ */
+public final class Trainer {
+
+  /** The run folder: checkpoint/, model/ (best so far), curves.csv, curves.png. */
+  public record RunFolder(Path root) {
+    public Path checkpoint() { return root.resolve("checkpoint"); }
+    public Path bestModel() { return root.resolve("model"); }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final TrainOptions options;
+  private final ClassTable classes;
+  private final List<LabelledImage> train;
+  private final List<LabelledImage> val;
+  private final RunFolder run;
+  private final PrintStream log;
+  private final int threads;
+
+  public Trainer(TrainOptions options, ClassTable classes, List<LabelledImage> train, List<LabelledImage> val,
+                 Path out, PrintStream log, int threads) {
+    this.options = options;
+    this.classes = classes;
+    this.train = train;
+    this.val = val;
+    this.run = new RunFolder(out);
+    this.log = log;
+    this.threads = threads;
+  }
+
+  /** Saved options of an earlier run in {@code out}, or null. */
+  public static TrainOptions savedOptions(Path out) throws IOException {
+    Path f = new RunFolder(out).checkpoint().resolve("options.json");
+    return Files.isRegularFile(f) ? JSON.readValue(f.toFile(), TrainOptions.class) : null;
+  }
+
+  public TrainingState run(boolean resume) throws IOException, InterruptedException {
+    Files.createDirectories(run.root());
+    float[] classWeights = switch (options.classWeights()) {
+      case "none" -> ClassWeights.uniform(classes.numClasses());
+      case "median-frequency" -> ClassWeights.medianFrequency(train, classes.numClasses());
+      default -> ClassWeights.parse(options.classWeights(), classes.numClasses());
+    };
+    log.printf(Locale.ROOT, "class weights: %s%n", java.util.Arrays.toString(classWeights));
+    int stepsPerEpoch = Math.max(1, train.size() / options.batchSize());
+    long totalSteps = (long) stepsPerEpoch * options.epochs();
+    LearningRate lr = new LearningRate(options.schedule(), options.learningRate(),
+        (long) stepsPerEpoch * options.warmupEpochs(), totalSteps);
+    BatchAssembler assembler = new BatchAssembler(options.cropHeight(), options.cropWidth(), options.augmentation(),
+        classes.ignoreId(), classWeights);
+    TrainingCurves curves = new TrainingCurves(run.root());
+    ExecutorService prefetch = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "batch-prefetch");
+      t.setDaemon(true);
+      return t;
+    });
+    try (TrainGraph graph = new TrainGraph(options.spec(), options.optimizer(), options.weightDecay(),
+        options.bnMomentum(), threads)) {
+      TrainingState state = TrainingState.START;
+      if (resume && Files.isRegularFile(run.checkpoint().resolve("state.json"))) {
+        graph.loadModel(WeightFile.read(run.checkpoint().resolve("model.weights")));
+        graph.loadOptimizer(WeightFile.read(run.checkpoint().resolve("optimizer.weights")));
+        state = JSON.readValue(run.checkpoint().resolve("state.json").toFile(), TrainingState.class);
+        log.printf(Locale.ROOT, "resuming after epoch %d (step %d, best val mIoU %.4f at epoch %d)%n",
+            state.epoch(), state.step(), state.bestMiou(), state.bestEpoch());
+      } else {
+        graph.loadModel(graph.freshModelValues(options.seed()));
+        graph.loadOptimizer(graph.freshOptimizerValues());
+        log.printf(Locale.ROOT, "fresh %s model, %,d parameters%n", options.spec().backbone(), graph.params().parameterCount());
+      }
+      for (int epoch = state.epoch() + 1; epoch <= options.epochs(); epoch++) {
+        long started = System.nanoTime();
+        Random random = new Random(options.seed() * 1_000_003L + epoch);
+        List<LabelledImage> order = new ArrayList<>(train);
+        Collections.shuffle(order, random);
+        double lossSum = 0;
+        long step = state.step();
+        float currentLr = lr.at(step);
+        Future<BatchAssembler.Batch> next = prefetch.submit(() -> assembler.assemble(order.subList(0, options.batchSize()), random));
+        try (ProgressBar bar = progressBar(epoch, stepsPerEpoch)) {
+          for (int s = 0; s < stepsPerEpoch; s++) {
+            BatchAssembler.Batch batch = get(next);
+            if (s + 1 < stepsPerEpoch) {
+              int from = (s + 1) * options.batchSize();
+              next = prefetch.submit(() -> assembler.assemble(order.subList(from, from + options.batchSize()), random));
+            }
+            currentLr = lr.at(step);
+            float loss = step(graph, batch, currentLr, ++step);
+            if (!Float.isFinite(loss)) throw new IllegalStateException("loss became " + loss + " at step " + step + ": lower --lr");
+            lossSum += loss;
+            double seconds = (System.nanoTime() - started) / 1e9;
+            bar.step();
+            bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f lr %.2e %.1f img/s", lossSum / (s + 1), currentLr,
+                (s + 1) * options.batchSize() / seconds));
+          }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        double miou = Double.NaN;
+        int bestEpoch = state.bestEpoch();
+        double best = state.bestMiou();
+        if (!val.isEmpty() && (epoch % options.valEvery() == 0 || epoch == options.epochs())) {
+          ConfusionMatrix cm = validate(graph);
+          miou = cm.meanIou();
+          log.printf(Locale.ROOT, "epoch %d val mIoU %.4f pixel acc %.4f per class %s%n", epoch, miou, cm.pixelAccuracy(),
+              formatIou(cm.iou()));
+          if (miou > best) {
+            best = miou;
+            bestEpoch = epoch;
+            exportTo(graph.readModel(), run.bestModel());
+            log.printf(Locale.ROOT, "new best model (val mIoU %.4f) exported to %s%n", miou, run.bestModel());
+          }
+        } else if (val.isEmpty()) {
+          exportTo(graph.readModel(), run.bestModel());
+        }
+        double imgPerSec = stepsPerEpoch * options.batchSize() / seconds;
+        state = new TrainingState(epoch, step, best, bestEpoch, state.seconds() + seconds);
+        checkpoint(graph, state);
+        curves.add(new TrainingCurves.Row(epoch, lossSum / stepsPerEpoch, currentLr, miou, imgPerSec));
+        log.printf(Locale.ROOT, "epoch %d/%d loss %.4f %.1f img/s %.0fs (total %.1f min)%n", epoch, options.epochs(),
+            lossSum / stepsPerEpoch, imgPerSec, seconds, state.seconds() / 60);
+      }
+      return state;
+    } finally {
+      prefetch.shutdownNow();
+    }
+  }
+
+  private ProgressBar progressBar(int epoch, int steps) {
+    boolean console = System.console() != null;
+    return new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, options.epochs()))
+        .setInitialMax(steps).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(console ? 500 : 60_000)
+        .showSpeed().build();
+  }
+
+  private static float step(TrainGraph graph, BatchAssembler.Batch b, float lr, long step) {
+    try (TUint8 images = TUint8.tensorOf(Shape.of(b.size(), b.height(), b.width(), 3), DataBuffers.of(b.images(), true, false));
+         TUint8 labels = TUint8.tensorOf(Shape.of(b.size(), b.height(), b.width()), DataBuffers.of(b.labels(), true, false));
+         TFloat32 weights = TFloat32.tensorOf(Shape.of(b.size(), b.height(), b.width()), DataBuffers.of(b.weights(), true, false))) {
+      return graph.step(images, labels, weights, lr, step);
+    }
+  }
+
+  private ConfusionMatrix validate(TrainGraph graph) {
+    ConfusionMatrix cm = new ConfusionMatrix(classes.numClasses(), classes.ignoreId());
+    for (LabelledImage img : val) {
+      try (TUint8 in = TUint8.tensorOf(Shape.of(1, img.height(), img.width(), 3), DataBuffers.of(img.rgb(), true, false));
+           TUint8 out = graph.predict(in)) {
+        byte[] predicted = new byte[img.height() * img.width()];
+        out.copyTo(DataBuffers.of(predicted, false, false));
+        cm.add(img.labels(), predicted);
+      }
+    }
+    return cm;
+  }
+
+  private void exportTo(Map<String, float[]> weights, Path dir) throws IOException {
+    Map<String, Object> arch = new LinkedHashMap<>();
+    arch.put("family", "DeepLabV3+");
+    arch.put("backbone", options.spec().backbone().name().toLowerCase(Locale.ROOT));
+    arch.put("width_multiplier", options.spec().widthMultiplier());
+    arch.put("output_stride", options.spec().outputStride());
+    arch.put("aspp_channels", options.spec().asppChannels());
+    arch.put("decoder_channels", options.spec().decoderChannels());
+    int[] size = preferredInputSize();
+    ModelMetadata meta = new ModelMetadata(classes.classes(), classes.ignoreId(), size[0], size[1], null, null, null,
+        null, null, arch);
+    ModelExporter.export(options.spec(), weights, meta, dir);
+  }
+
+  /** The most common validation (else training) image size: what the model has been judged at. */
+  private int[] preferredInputSize() {
+    Map<List<Integer>, Integer> counts = new LinkedHashMap<>();
+    for (LabelledImage i : val.isEmpty() ? train : val) counts.merge(List.of(i.height(), i.width()), 1, Integer::sum);
+    List<Integer> top = Collections.max(counts.entrySet(), Map.Entry.comparingByValue()).getKey();
+    return new int[] {top.get(0), top.get(1)};
+  }
+
+  private void checkpoint(TrainGraph graph, TrainingState state) throws IOException {
+    Path tmp = run.root().resolve("checkpoint.tmp");
+    ModelExporter.deleteTree(tmp);
+    Files.createDirectories(tmp);
+    WeightFile.write(tmp.resolve("model.weights"), graph.readModel());
+    WeightFile.write(tmp.resolve("optimizer.weights"), graph.readOptimizer());
+    JSON.writeValue(tmp.resolve("options.json").toFile(), options);
+    JSON.writeValue(tmp.resolve("state.json").toFile(), state);
+    Path old = run.root().resolve("checkpoint.old");
+    ModelExporter.deleteTree(old);
+    if (Files.exists(run.checkpoint())) Files.move(run.checkpoint(), old);
+    Files.move(tmp, run.checkpoint());
+    ModelExporter.deleteTree(old);
+  }
+
+  private String formatIou(double[] iou) {
+    StringBuilder sb = new StringBuilder();
+    for (int c = 0; c < iou.length; c++) {
+      sb.append(c == 0 ? "" : " ").append(classes.classes().get(c).name()).append('=')
+          .append(String.format(Locale.ROOT, "%.3f", iou[c]));
+    }
+    return sb.toString();
+  }
+
+  private static <T> T get(Future<T> f) throws InterruptedException {
+    try {
+      return f.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("building a batch failed: " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+}
