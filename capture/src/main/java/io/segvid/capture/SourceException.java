@@ -1,0 +1,10 @@
+package io.segvid.capture;
+
+import java.io.IOException;
+
+/** A source that cannot be opened or read, described in one line that names it (credentials hidden). */
+public final class SourceException extends IOException {
+  public SourceException(String message) {
+    super(message);
+  }
+}

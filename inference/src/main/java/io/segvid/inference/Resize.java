@@ -1,0 +1,39 @@
+package io.segvid.inference;
+
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_NEAREST;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
+
+/** Byte-array resizes for offline tools (images in folders); the video path resizes Mats it owns. */
+public final class Resize {
+
+  private Resize() { }
+
+  /** Bilinear resize of RGB bytes. */
+  public static byte[] rgb(byte[] src, int h, int w, int nh, int nw) {
+    return run(src, h, w, opencv_core.CV_8UC3, nh, nw, INTER_LINEAR, 3);
+  }
+
+  /** Nearest-neighbour resize of a class-id mask (never invents ids). */
+  public static byte[] mask(byte[] src, int h, int w, int nh, int nw) {
+    return run(src, h, w, opencv_core.CV_8UC1, nh, nw, INTER_NEAREST, 1);
+  }
+
+  private static byte[] run(byte[] src, int h, int w, int type, int nh, int nw, int interpolation, int channels) {
+    if (h == nh && w == nw) return src.clone();
+    try (PointerScope scope = new PointerScope()) {
+      Mat in = new Mat(h, w, type, new BytePointer(src));
+      Mat out = new Mat(nh, nw, type);
+      resize(in, out, new Size(nw, nh), 0, 0, interpolation);
+      byte[] result = new byte[nh * nw * channels];
+      out.data().get(result);
+      return result;
+    }
+  }
+}

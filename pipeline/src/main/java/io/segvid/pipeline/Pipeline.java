@@ -1,0 +1,202 @@
+package io.segvid.pipeline;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.EventHandlerGroup;
+import com.lmax.disruptor.dsl.ProducerType;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.segvid.capture.SourceInfo;
+import io.segvid.capture.VideoSource;
+import io.segvid.config.PipelineConfig;
+import io.segvid.config.RingPolicy;
+import io.segvid.inference.InputSize;
+import io.segvid.inference.ModelMetadata;
+import io.segvid.inference.Segmenter;
+import io.segvid.pipeline.ring.FrameSlot;
+import io.segvid.pipeline.sink.FrameSink;
+import io.segvid.pipeline.sink.SinkStage;
+import io.segvid.pipeline.stage.CaptureStage;
+import io.segvid.pipeline.stage.InferenceStage;
+import io.segvid.pipeline.stage.PipelineMetrics;
+import io.segvid.pipeline.stage.RenderStage;
+import io.segvid.pipeline.stage.StopSignal;
+import io.segvid.pipeline.stage.StreamContext;
+import io.segvid.render.FrameRenderer;
+import io.segvid.render.Palette;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One run: sources → ring → inference → render → sinks. Opens in the order that keeps failures
+ * clean (sinks checked, sources opened, model loaded, and only then outputs created), runs until
+ * every stream ends or a stop is requested, drains the ring and completes every sink.
+ */
+public final class Pipeline {
+
+  /** What a finished run reports. */
+  public record Outcome(List<StreamContext> streams, List<PipelineMetrics> metrics, List<String> warnings,
+                        String stopReason, double seconds) { }
+
+  /** Hooks for the command line: progress and the like. */
+  public interface Listener {
+    default void started(List<StreamContext> streams) { }
+    default void frameRendered() { }
+    default void finished() { }
+  }
+
+  /** One stream to open: the source and its own sinks. */
+  public record StreamSpec(VideoSource source, List<FrameSink> sinks) { }
+
+  private Pipeline() { }
+
+  /**
+   * Runs to completion. The segmenter factory is called after the sources opened, so a bad source
+   * fails before a model is loaded, and both before any output exists.
+   */
+  public static Outcome run(PipelineConfig config, List<StreamSpec> specs, SegmenterFactory segmenters,
+                            MeterRegistry registry, StopSignal stop, Listener listener) throws Exception {
+    long started = System.nanoTime();
+    List<FrameSink> allSinks = new ArrayList<>();
+    for (StreamSpec s : specs) allSinks.addAll(s.sinks());
+    for (FrameSink sink : allSinks) sink.check();
+
+    List<SourceInfo> infos = new ArrayList<>();
+    List<FrameRenderer> renderers = new ArrayList<>();
+    Segmenter segmenter = null;
+    Palette palette = null;
+    Disruptor<FrameSlot> disruptor = null;
+    RingBuffer<FrameSlot> ring = null;
+    List<Thread> captureThreads = new ArrayList<>();
+    try {
+      for (StreamSpec s : specs) infos.add(s.source().open());
+      segmenter = segmenters.open();
+      ModelMetadata meta = segmenter.metadata();
+      List<StreamContext> streams = new ArrayList<>();
+      List<PipelineMetrics> metrics = new ArrayList<>();
+      palette = new Palette(meta.classes());
+      for (int i = 0; i < specs.size(); i++) {
+        SourceInfo info = infos.get(i);
+        boolean lossless = config.ring().policy() == RingPolicy.LOSSLESS
+            || (config.ring().policy() == RingPolicy.AUTO && !info.live());
+        streams.add(new StreamContext(i, specs.get(i).source(), info,
+            InputSize.forFrame(info.height(), info.width(), meta), lossless));
+        metrics.add(new PipelineMetrics(registry, specs.size() == 1 ? "0" : Integer.toString(i)));
+        renderers.add(new FrameRenderer(palette, meta, config.render()));
+      }
+      for (int i = 0; i < specs.size(); i++) {
+        for (FrameSink sink : specs.get(i).sinks()) sink.open(streams.get(i), meta);
+      }
+
+      AtomicInteger threadNumber = new AtomicInteger();
+      disruptor = new Disruptor<>(FrameSlot::new, config.ring().size(),
+          r -> {
+            Thread t = new Thread(r, "segvid-stage-" + threadNumber.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          },
+          specs.size() == 1 ? ProducerType.SINGLE : ProducerType.MULTI, new BlockingWaitStrategy());
+      disruptor.setDefaultExceptionHandler(new FailingExceptionHandler(stop));
+      ring = disruptor.getRingBuffer();
+      InferenceStage inference = new InferenceStage(segmenter, config.model().batchSize(), ring, streams, metrics);
+      RenderStage render = new RenderStage(renderers, metrics, List.of(listener::frameRendered));
+      List<SinkStage> sinkStages = new ArrayList<>();
+      for (int i = 0; i < specs.size(); i++) {
+        for (FrameSink sink : specs.get(i).sinks()) {
+          sinkStages.add(new SinkStage(sink, i, stop, metrics.get(i).stageTimer("sink:" + sink.describe().replaceFirst(":.*", ""))));
+        }
+      }
+      EventHandlerGroup<FrameSlot> rendered = disruptor.handleEventsWith(inference).then(render);
+      if (!sinkStages.isEmpty()) rendered.then(sinkStages.toArray(new EventHandler[0]));
+      disruptor.start();
+
+      listener.started(streams);
+      List<CaptureStage> captures = new ArrayList<>();
+      for (int i = 0; i < streams.size(); i++) {
+        CaptureStage c = new CaptureStage(streams.get(i), ring, metrics.get(i), stop);
+        captures.add(c);
+        Thread t = new Thread(c, "segvid-capture-" + i);
+        t.setDaemon(true);
+        captureThreads.add(t);
+        t.start();
+      }
+      scheduleDuration(config, stop);
+      for (Thread t : captureThreads) t.join();
+      for (SinkStage s : sinkStages) {
+        while (!s.awaitFinished(200, TimeUnit.MILLISECONDS)) {
+          if (stop.failure() != null && !anyAlive(captureThreads)) break;
+        }
+      }
+      disruptor.shutdown(10, TimeUnit.SECONDS);
+      disruptor = null;
+      listener.finished();
+      List<String> warnings = new ArrayList<>();
+      for (CaptureStage c : captures) if (c.warning() != null) warnings.add(c.warning());
+      return new Outcome(streams, metrics, warnings, stop.reason(), (System.nanoTime() - started) / 1e9);
+    } finally {
+      stop.request("done");
+      for (Thread t : captureThreads) t.join(5000);
+      if (disruptor != null) disruptor.halt();
+      if (ring != null) release(ring, config.ring().size());
+      for (FrameSink sink : allSinks) sink.close();
+      for (FrameRenderer r : renderers) r.close();
+      if (palette != null) palette.close();
+      if (segmenter != null) segmenter.close();
+      for (StreamSpec s : specs) s.source().close();
+    }
+  }
+
+  private static boolean anyAlive(List<Thread> threads) {
+    for (Thread t : threads) if (t.isAlive()) return true;
+    return false;
+  }
+
+  private static void scheduleDuration(PipelineConfig config, StopSignal stop) {
+    if (config.durationSeconds() == null) return;
+    long millis = (long) (config.durationSeconds() * 1000);
+    Thread timer = new Thread(() -> {
+      try {
+        Thread.sleep(millis);
+        stop.request("duration reached");
+      } catch (InterruptedException ignored) {
+        // run ended first
+      }
+    }, "segvid-duration");
+    timer.setDaemon(true);
+    timer.start();
+  }
+
+  /** Opens the model; called once the sources are open. */
+  @FunctionalInterface
+  public interface SegmenterFactory {
+    Segmenter open() throws Exception;
+  }
+
+  /** A stage exception stops the run with that error; the ring keeps moving so every sink sees END. */
+  private record FailingExceptionHandler(StopSignal stop) implements ExceptionHandler<FrameSlot> {
+    @Override
+    public void handleEventException(Throwable ex, long sequence, FrameSlot event) {
+      stop.fail(ex);
+    }
+
+    @Override
+    public void handleOnStartException(Throwable ex) {
+      stop.fail(ex);
+    }
+
+    @Override
+    public void handleOnShutdownException(Throwable ex) {
+      // shutting down anyway
+    }
+  }
+
+  /** Releases the native buffers of the ring's slots. */
+  static void release(RingBuffer<FrameSlot> ring, int size) {
+    for (int i = 0; i < size; i++) ring.get(i).release();
+  }
+
+}

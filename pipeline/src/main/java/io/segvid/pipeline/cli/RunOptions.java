@@ -1,0 +1,89 @@
+package io.segvid.pipeline.cli;
+
+import io.segvid.config.ConfigLoader;
+import io.segvid.config.ModelConfig;
+import io.segvid.config.PipelineConfig;
+import io.segvid.config.RenderConfig;
+import io.segvid.config.RingConfig;
+import io.segvid.config.RingPolicy;
+import io.segvid.trainer.cli.ModelOptions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Flags of commands that run the pipeline. Each one given overrides the config file. */
+public final class RunOptions {
+
+  @Option(names = "--config", description = "YAML config file (see samples/config/example.yaml).")
+  Path config;
+  @Mixin
+  ModelOptions model;
+  @Option(names = "--batch-size", description = "Frames per inference batch (default 4).")
+  Integer batchSize;
+  @Option(names = "--ring-size", description = "Ring slots, a power of two (default 32).")
+  Integer ringSize;
+  @Option(names = "--policy", description = "auto, lossless or live: what a full ring does (default auto).")
+  String policy;
+  @Option(names = "--alpha", description = "Overlay opacity 0..1 (default 0.5).")
+  Double alpha;
+  @Option(names = "--legend", negatable = true, description = "Draw the legend of classes present (default on).")
+  Boolean legend;
+  @Option(names = "--hud", negatable = true, description = "Draw fps and latency (default on).")
+  Boolean hud;
+  @Option(names = "--smoothing-frames", description = "1 (off) or 3: majority of the last 3 masks per pixel.")
+  Integer smoothingFrames;
+  @Option(names = "--duration", description = "Stop after this many seconds.")
+  Double duration;
+  @Option(names = "--progress", negatable = true, description = "Progress bar for file sources (default on).")
+  Boolean progress;
+
+  /** The config file (or defaults) with every given flag applied on top. */
+  PipelineConfig resolve(List<String> sources, List<String> sinks) {
+    PipelineConfig c = config != null ? ConfigLoader.load(config) : PipelineConfig.defaults();
+    if (!sources.isEmpty()) c = c.withSources(sources);
+    if (!sinks.isEmpty()) c = c.withSinks(sinks);
+    ModelConfig m = c.model();
+    String inputSize = model.inputSize();
+    c = c.withModel(new ModelConfig(
+        model.model != null ? model.model.toString() : m.path(),
+        inputSize != null ? io.segvid.config.FrameSize.parse(inputSize) : m.inputSize(),
+        batchSize != null ? batchSize : m.batchSize(),
+        model.threads != null ? model.threads : m.threads(),
+        pick(model, "signature", m.signature()), pick(model, "inputKey", m.inputKey()),
+        pick(model, "outputKey", m.outputKey()), pick(model, "inputScaling", m.inputScaling()),
+        pick(model, "outputKind", m.outputKind()),
+        model.overrides().numClasses() != null ? model.overrides().numClasses() : m.numClasses()));
+    RingConfig r = c.ring();
+    c = c.withRing(new RingConfig(ringSize != null ? ringSize : r.size(),
+        policy != null ? parsePolicy(policy) : r.policy()));
+    RenderConfig rc = c.render();
+    c = c.withRender(new RenderConfig(alpha != null ? alpha : rc.alpha(), legend != null ? legend : rc.legend(),
+        hud != null ? hud : rc.hud(), smoothingFrames != null ? smoothingFrames : rc.smoothingFrames()));
+    if (progress != null) c = c.withProgress(progress);
+    if (duration != null) c = c.withDuration(duration);
+    return c;
+  }
+
+  private static String pick(ModelOptions o, String field, String fallback) {
+    var ov = o.overrides();
+    String v = switch (field) {
+      case "signature" -> ov.signature();
+      case "inputKey" -> ov.inputKey();
+      case "outputKey" -> ov.outputKey();
+      case "inputScaling" -> ov.inputScaling() == null ? null : ov.inputScaling().name().toLowerCase(Locale.ROOT);
+      case "outputKind" -> ov.outputKind() == null ? null : ov.outputKind().name().toLowerCase(Locale.ROOT);
+      default -> null;
+    };
+    return v != null ? v : fallback;
+  }
+
+  private static RingPolicy parsePolicy(String p) {
+    try {
+      return RingPolicy.valueOf(p.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--policy must be auto, lossless or live, got " + p);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package io.segvid.pipeline.cli;
+
+import io.segvid.trainer.cli.EvaluateCommand;
+import io.segvid.trainer.cli.SegmentImagesCommand;
+import io.segvid.trainer.cli.TrainCommand;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code ./segvid}. Errors end as one line on stderr and a non-zero exit, never a stack trace. */
+@Command(name = "segvid", mixinStandardHelpOptions = true, version = "segvid 0.1.0",
+    description = "Real-time video semantic segmentation (DeepLabV3+, TensorFlow Java, JavaCV).",
+    subcommands = {RunCommand.class, DemoCommand.class, TrainCommand.class, EvaluateCommand.class,
+        SegmentImagesCommand.class, CommandLine.HelpCommand.class})
+public final class Segvid {
+
+  public static void main(String[] args) {
+    // FFmpeg's per-stream chatter (encoder profiles, muxer options) is noise for users; errors still show.
+    org.bytedeco.ffmpeg.global.avutil.av_log_set_level(
+        System.getenv("SEGVID_DEBUG") != null ? org.bytedeco.ffmpeg.global.avutil.AV_LOG_INFO : org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
+    System.exit(execute(args));
+  }
+
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new Segvid());
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("segvid " + cmd.getCommandName() + ": " + describe(e));
+      if (System.getenv("SEGVID_DEBUG") != null) e.printStackTrace(cmd.getErr());
+      return 1;
+    });
+    cli.setParameterExceptionHandler((e, a) -> {
+      PrintWriter err = e.getCommandLine().getErr();
+      err.println("segvid " + e.getCommandLine().getCommandName() + ": " + e.getMessage()
+          + " (see: segvid " + e.getCommandLine().getCommandName() + " --help)");
+      return 2;
+    });
+    return cli.execute(args);
+  }
+
+  /** The most useful single line of an exception chain. */
+  static String describe(Throwable e) {
+    Throwable t = e;
+    while ((t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    if (t instanceof java.nio.file.NoSuchFileException) m = "no such file: " + m;
+    if (t instanceof java.nio.file.AccessDeniedException) m = "permission denied: " + m;
+    return m.lines().filter(l -> !l.isBlank()).findFirst().orElse(m).strip();
+  }
+}

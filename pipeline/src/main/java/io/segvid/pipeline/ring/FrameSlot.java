@@ -1,0 +1,70 @@
+package io.segvid.pipeline.ring;
+
+import java.nio.ShortBuffer;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * One preallocated slot of the ring. Its buffers are allocated on first use (when the stream's sizes
+ * are known) and reused for every later frame; nothing here is allocated per frame.
+ */
+public final class FrameSlot {
+
+  /** VIDEO carries a frame, AUDIO carries samples, END marks the end of a stream. */
+  public enum Kind { VIDEO, AUDIO, END }
+
+  public Kind kind;
+  public int stream;
+  /** Video frame number within the stream, from 0. */
+  public long index;
+  /** Source timestamp in microseconds (as the source reported it; may be awkward). */
+  public long timestampMicros;
+  /** System.nanoTime() when the frame entered the ring, for latency metrics. */
+  public long captureNanos;
+  /** Set by the inference stage under the LIVE policy when newer frames make this one stale. */
+  public boolean skipped;
+
+  /** Source frame, BGR. */
+  public final Mat frame = new Mat();
+  /** Model input: RGB, inputHeight x inputWidth x 3. */
+  public byte[] modelInput = new byte[0];
+  public int inputHeight;
+  public int inputWidth;
+  /** Class ids at the model input size. */
+  public byte[] mask = new byte[0];
+  /** Rendered output, BGR at the source size. */
+  public final Mat rendered = new Mat();
+
+  /** Interleaved signed 16-bit samples; {@code audioSamples} values are valid. */
+  public short[] audio = new short[0];
+  public ShortBuffer audioBuffer = ShortBuffer.wrap(audio);
+  public int audioSamples;
+  public int audioChannels;
+  public int sampleRate;
+
+  /** Makes sure the model buffers fit {@code h x w}; reallocates only when the size changes. */
+  public void ensureModelSize(int h, int w) {
+    if (modelInput.length != h * w * 3) {
+      modelInput = new byte[h * w * 3];
+      mask = new byte[h * w];
+    }
+    inputHeight = h;
+    inputWidth = w;
+  }
+
+  public void ensureAudioCapacity(int samples) {
+    if (audio.length < samples) {
+      audio = new short[Math.max(samples, 8192)];
+      audioBuffer = ShortBuffer.wrap(audio);
+    }
+  }
+
+  public boolean isVideo() {
+    return kind == Kind.VIDEO;
+  }
+
+  /** Releases the slot's native buffers when the ring is torn down. */
+  public void release() {
+    frame.close();
+    rendered.close();
+  }
+}

@@ -1,0 +1,71 @@
+package io.segvid.pipeline.sink;
+
+import io.segvid.inference.ModelMetadata;
+import io.segvid.pipeline.ring.FrameSlot;
+import io.segvid.pipeline.stage.StopSignal;
+import io.segvid.pipeline.stage.StreamContext;
+import java.awt.GraphicsEnvironment;
+import java.io.IOException;
+import javax.swing.WindowConstants;
+import org.bytedeco.javacv.CanvasFrame;
+import org.bytedeco.javacv.OpenCVFrameConverter;
+
+/** A live window (JavaCV CanvasFrame). Closing it stops the run cleanly. */
+public final class WindowSink implements FrameSink {
+
+  private final StopSignal stop;
+  private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
+  private CanvasFrame canvas;
+  private String title = "segvid";
+
+  public WindowSink(StopSignal stop) {
+    this.stop = stop;
+  }
+
+  @Override
+  public String describe() {
+    return "window";
+  }
+
+  @Override
+  public void check() throws IOException {
+    if (GraphicsEnvironment.isHeadless()) {
+      throw new IOException("the window sink needs a display (DISPLAY is not set; use xvfb-run or another sink)");
+    }
+  }
+
+  @Override
+  public void open(StreamContext stream, ModelMetadata metadata) throws IOException {
+    title = "segvid - " + stream.name();
+    try {
+      canvas = new CanvasFrame(title, 1.0);  // gamma 1.0: show pixels as they are
+    } catch (RuntimeException e) {
+      throw new IOException("cannot open a window: " + e.getMessage());
+    }
+    canvas.setDefaultCloseOperation(WindowConstants.DISPOSE_ON_CLOSE);
+    canvas.addWindowListener(new java.awt.event.WindowAdapter() {
+      @Override
+      public void windowClosed(java.awt.event.WindowEvent e) {
+        stop.request("window closed");
+      }
+    });
+    canvas.setCanvasSize(stream.info().width(), stream.info().height());
+  }
+
+  @Override
+  public void video(FrameSlot slot) {
+    if (canvas != null && canvas.isVisible()) canvas.showImage(converter.convert(slot.rendered));
+  }
+
+  @Override
+  public void finish() { }
+
+  @Override
+  public void close() {
+    if (canvas != null) {
+      canvas.dispose();
+      canvas = null;
+    }
+    converter.close();
+  }
+}

@@ -1,0 +1,69 @@
+package io.segvid.trainer.cli;
+
+import io.segvid.inference.InputSize;
+import io.segvid.inference.ModelMetadata;
+import io.segvid.inference.Resize;
+import io.segvid.inference.SavedModelSegmenter;
+import io.segvid.inference.Segmenter;
+import io.segvid.trainer.data.LabelledImage;
+import io.segvid.trainer.data.LabelledImageFolder;
+import io.segvid.trainer.eval.ConfusionMatrix;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code segvid evaluate}: per-class IoU, mIoU, pixel accuracy and model ms/frame on images/ + masks/. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Score a model on a folder of images/ and masks/: per-class IoU, mIoU, pixel accuracy, ms/frame.")
+public final class EvaluateCommand implements Callable<Integer> {
+
+  @Mixin ModelOptions modelOptions;
+  @Option(names = "--data", required = true, description = "Folder with images/ and masks/.")
+  java.nio.file.Path data;
+  @Option(names = "--ignore-id", description = "Label id not scored (default: the model's).")
+  Integer ignoreId;
+
+  @Override
+  public Integer call() throws IOException {
+    List<LabelledImage> images = LabelledImageFolder.load(data);
+    try (Segmenter segmenter = SavedModelSegmenter.open(modelOptions.modelPath(), modelOptions.overrides(), modelOptions.threads())) {
+      ModelMetadata meta = segmenter.metadata();
+      int ignore = ignoreId != null ? ignoreId : meta.ignoreId() != null ? meta.ignoreId() : 255;
+      ConfusionMatrix cm = new ConfusionMatrix(meta.numClasses(), ignore);
+      long[] modelNanos = new long[images.size()];
+      for (int i = 0; i < images.size(); i++) {
+        LabelledImage img = images.get(i);
+        InputSize size = InputSize.forFrame(img.height(), img.width(), meta);
+        byte[] in = Resize.rgb(img.rgb(), img.height(), img.width(), size.height(), size.width());
+        byte[][] masks = {new byte[size.pixels()]};
+        long t0 = System.nanoTime();
+        segmenter.segment(new byte[][] {in}, 1, size.height(), size.width(), masks);
+        modelNanos[i] = System.nanoTime() - t0;
+        cm.add(img.labels(), Resize.mask(masks[0], size.height(), size.width(), img.height(), img.width()));
+      }
+      double[] iou = cm.iou();
+      System.out.printf(Locale.ROOT, "%-14s %s%n", "class", "IoU");
+      for (int c = 0; c < iou.length; c++) {
+        System.out.printf(Locale.ROOT, "%-14s %s%n", meta.classes().get(c).name(),
+            Double.isNaN(iou[c]) ? "n/a" : String.format(Locale.ROOT, "%.4f", iou[c]));
+      }
+      // The first frames include TensorFlow's one-off graph optimisation: leave them out of the timing.
+      long[] steady = images.size() > 3 ? Arrays.copyOfRange(modelNanos, 2, modelNanos.length) : modelNanos;
+      Arrays.sort(steady);
+      double mean = Arrays.stream(steady).average().orElse(0) / 1e6;
+      double median = steady[steady.length / 2] / 1e6;
+      InputSize first = InputSize.forFrame(images.get(0).height(), images.get(0).width(), meta);
+      System.out.printf(Locale.ROOT, "mIoU           %.4f%n", cm.meanIou());
+      System.out.printf(Locale.ROOT, "pixel accuracy %.4f%n", cm.pixelAccuracy());
+      System.out.printf(Locale.ROOT, "images         %d%n", images.size());
+      System.out.printf(Locale.ROOT, "ms/frame       %.1f mean, %.1f median (model only, %dx%d input, %d threads) = %.1f fps%n",
+          mean, median, first.height(), first.width(), modelOptions.threads(), 1000 / mean);
+    }
+    return 0;
+  }
+}
