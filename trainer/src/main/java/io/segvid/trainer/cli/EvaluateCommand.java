@@ -28,42 +28,53 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--ignore-id", description = "Label id not scored (default: the model's).")
   Integer ignoreId;
 
+  /** Scores and timing of one evaluation. */
+  public record Evaluation(ModelMetadata metadata, ConfusionMatrix confusion, double meanMs, double medianMs,
+                           InputSize inputSize, int images) { }
+
   @Override
   public Integer call() throws IOException {
     List<LabelledImage> images = LabelledImageFolder.load(data);
     try (Segmenter segmenter = SavedModelSegmenter.open(modelOptions.modelPath(), modelOptions.overrides(), modelOptions.threads())) {
-      ModelMetadata meta = segmenter.metadata();
-      int ignore = ignoreId != null ? ignoreId : meta.ignoreId() != null ? meta.ignoreId() : 255;
-      ConfusionMatrix cm = new ConfusionMatrix(meta.numClasses(), ignore);
-      long[] modelNanos = new long[images.size()];
-      for (int i = 0; i < images.size(); i++) {
-        LabelledImage img = images.get(i);
-        InputSize size = InputSize.forFrame(img.height(), img.width(), meta);
-        byte[] in = Resize.rgb(img.rgb(), img.height(), img.width(), size.height(), size.width());
-        byte[][] masks = {new byte[size.pixels()]};
-        long t0 = System.nanoTime();
-        segmenter.segment(new byte[][] {in}, 1, size.height(), size.width(), masks);
-        modelNanos[i] = System.nanoTime() - t0;
-        cm.add(img.labels(), Resize.mask(masks[0], size.height(), size.width(), img.height(), img.width()));
-      }
-      double[] iou = cm.iou();
+      Evaluation e = evaluate(segmenter, images, ignoreId);
+      ModelMetadata meta = e.metadata();
+      double[] iou = e.confusion().iou();
       System.out.printf(Locale.ROOT, "%-14s %s%n", "class", "IoU");
       for (int c = 0; c < iou.length; c++) {
         System.out.printf(Locale.ROOT, "%-14s %s%n", meta.classes().get(c).name(),
             Double.isNaN(iou[c]) ? "n/a" : String.format(Locale.ROOT, "%.4f", iou[c]));
       }
-      // The first frames include TensorFlow's one-off graph optimisation: leave them out of the timing.
-      long[] steady = images.size() > 3 ? Arrays.copyOfRange(modelNanos, 2, modelNanos.length) : modelNanos;
-      Arrays.sort(steady);
-      double mean = Arrays.stream(steady).average().orElse(0) / 1e6;
-      double median = steady[steady.length / 2] / 1e6;
-      InputSize first = InputSize.forFrame(images.get(0).height(), images.get(0).width(), meta);
-      System.out.printf(Locale.ROOT, "mIoU           %.4f%n", cm.meanIou());
-      System.out.printf(Locale.ROOT, "pixel accuracy %.4f%n", cm.pixelAccuracy());
-      System.out.printf(Locale.ROOT, "images         %d%n", images.size());
+      System.out.printf(Locale.ROOT, "mIoU           %.4f%n", e.confusion().meanIou());
+      System.out.printf(Locale.ROOT, "pixel accuracy %.4f%n", e.confusion().pixelAccuracy());
+      System.out.printf(Locale.ROOT, "images         %d%n", e.images());
       System.out.printf(Locale.ROOT, "ms/frame       %.1f mean, %.1f median (model only, %dx%d input, %d threads) = %.1f fps%n",
-          mean, median, first.height(), first.width(), modelOptions.threads(), 1000 / mean);
+          e.meanMs(), e.medianMs(), e.inputSize().height(), e.inputSize().width(), modelOptions.threads(), 1000 / e.meanMs());
     }
     return 0;
+  }
+
+  /** Runs the model over labelled images at the model's input size and scores it at each image's size. */
+  public static Evaluation evaluate(Segmenter segmenter, List<LabelledImage> images, Integer ignoreId) {
+    ModelMetadata meta = segmenter.metadata();
+    int ignore = ignoreId != null ? ignoreId : meta.ignoreId() != null ? meta.ignoreId() : 255;
+    ConfusionMatrix cm = new ConfusionMatrix(meta.numClasses(), ignore);
+    long[] modelNanos = new long[images.size()];
+    for (int i = 0; i < images.size(); i++) {
+      LabelledImage img = images.get(i);
+      InputSize size = InputSize.forFrame(img.height(), img.width(), meta);
+      byte[] in = Resize.rgb(img.rgb(), img.height(), img.width(), size.height(), size.width());
+      byte[][] masks = {new byte[size.pixels()]};
+      long t0 = System.nanoTime();
+      segmenter.segment(new byte[][] {in}, 1, size.height(), size.width(), masks);
+      modelNanos[i] = System.nanoTime() - t0;
+      cm.add(img.labels(), Resize.mask(masks[0], size.height(), size.width(), img.height(), img.width()));
+    }
+    // The first frames include TensorFlow's one-off graph optimisation: leave them out of the timing.
+    long[] steady = images.size() > 3 ? Arrays.copyOfRange(modelNanos, 2, modelNanos.length) : modelNanos.clone();
+    Arrays.sort(steady);
+    double mean = Arrays.stream(steady).average().orElse(0) / 1e6;
+    double median = steady[steady.length / 2] / 1e6;
+    InputSize first = InputSize.forFrame(images.get(0).height(), images.get(0).width(), meta);
+    return new Evaluation(meta, cm, mean, median, first, images.size());
   }
 }

@@ -1,0 +1,119 @@
+package io.segvid.trainer;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_UNCHANGED;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.segvid.inference.ModelOverrides;
+import io.segvid.inference.SavedModelSegmenter;
+import io.segvid.trainer.cli.EvaluateCommand;
+import io.segvid.trainer.cli.SegmentImagesCommand;
+import io.segvid.trainer.data.LabelledImageFolder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.BitSet;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.global.opencv_imgproc;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * segment-images with the shipped default model on real frames of the sample video, saved at several
+ * sizes and formats: one 8-bit single-channel PNG per image, same base name, original size, valid ids.
+ * Then evaluate scores those masks against the same model: a perfect score proves both tools agree.
+ */
+class SegmentImagesTest {
+
+  static final Path MODEL = Path.of("../samples/models/camvid");
+  static final Path VIDEO = Path.of("../samples/video/highway-960x540.mp4");
+
+  @TempDir
+  static Path tmp;
+  static Path images;
+
+  @BeforeAll
+  static void writeImages() throws Exception {
+    images = Files.createDirectories(tmp.resolve("data/images"));
+    try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(VIDEO.toString());
+         OpenCVFrameConverter.ToMat conv = new OpenCVFrameConverter.ToMat()) {
+      g.start();
+      int index = 0;
+      Frame f;
+      while ((f = g.grabImage()) != null && index <= 120) {
+        Mat m = conv.convert(f);
+        if (index == 30) imwrite(images.resolve("frame-a.jpg").toString(), m);
+        if (index == 120) {
+          try (Mat small = new Mat()) {
+            opencv_imgproc.resize(m, small, new Size(401, 299));
+            imwrite(images.resolve("frame-b.png").toString(), small);
+          }
+        }
+        index++;
+      }
+    }
+    Files.writeString(images.resolve("notes.txt"), "not an image");
+  }
+
+  @Test
+  void writesOneMaskPerImageAtTheOriginalSize() throws Exception {
+    Path out = tmp.resolve("data/masks");
+    int code = new CommandLine(new SegmentImagesCommand()).execute(
+        "--model", MODEL.toString(), "--input", images.toString(), "--output", out.toString());
+    assertEquals(0, code);
+    assertTrue(Files.exists(out.resolve("frame-a.png")) && Files.exists(out.resolve("frame-b.png")));
+    assertFalse(Files.exists(out.resolve("notes.png")), "non-images are skipped");
+    try (java.util.stream.Stream<Path> files = Files.list(out)) {
+      assertEquals(2, files.count(), "exactly one mask per image, no temporary files left");
+    }
+    checkMask(out.resolve("frame-a.png"), 540, 960);
+    checkMask(out.resolve("frame-b.png"), 299, 401);
+  }
+
+  @Test
+  void evaluatingTheModelOnItsOwnMasksIsPerfect() throws Exception {
+    Path out = tmp.resolve("data/masks");
+    if (!Files.exists(out.resolve("frame-a.png"))) writesOneMaskPerImageAtTheOriginalSize();
+    try (SavedModelSegmenter seg = SavedModelSegmenter.open(MODEL, ModelOverrides.NONE, 2)) {
+      EvaluateCommand.Evaluation e = EvaluateCommand.evaluate(seg, LabelledImageFolder.load(tmp.resolve("data")), null);
+      assertEquals(1.0, e.confusion().meanIou(), 1e-9);
+      assertEquals(1.0, e.confusion().pixelAccuracy(), 1e-9);
+      assertTrue(e.meanMs() > 0);
+    }
+  }
+
+  @Test
+  void missingInputFolderIsAnError() {
+    int code = new CommandLine(new SegmentImagesCommand()).execute(
+        "--model", MODEL.toString(), "--input", tmp.resolve("nope").toString(), "--output", tmp.resolve("o").toString());
+    assertNotEquals(0, code);
+    assertFalse(Files.exists(tmp.resolve("o")));
+  }
+
+  private static void checkMask(Path png, int h, int w) {
+    try (Mat m = imread(png.toString(), IMREAD_UNCHANGED)) {
+      assertEquals(h, m.rows());
+      assertEquals(w, m.cols());
+      assertEquals(1, m.channels());
+      assertEquals(opencv_core.CV_8U, m.depth());
+      byte[] ids = new byte[h * w];
+      m.data().get(ids);
+      BitSet seen = new BitSet();
+      for (byte b : ids) {
+        assertTrue((b & 0xff) < 11, "class id out of range: " + (b & 0xff));
+        seen.set(b & 0xff);
+      }
+      assertTrue(seen.cardinality() >= 2, "a street scene has more than one class");
+    }
+  }
+}
