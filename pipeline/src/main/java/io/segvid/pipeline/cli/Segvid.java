@@ -22,7 +22,17 @@ public final class Segvid {
   }
 
   public static int execute(String... args) {
+    return execute(new CommandLine(new Segvid()), args);
+  }
+
+  /** For tests: runs with the given error stream. */
+  public static int execute(PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Segvid());
+    cli.setErr(err);
+    return execute(cli, args);
+  }
+
+  private static int execute(CommandLine cli, String... args) {
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       cmd.getErr().println("segvid " + cmd.getCommandName() + ": " + describe(e));
       if (System.getenv("SEGVID_DEBUG") != null) e.printStackTrace(cmd.getErr());

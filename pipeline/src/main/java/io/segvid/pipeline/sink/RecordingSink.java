@@ -84,6 +84,9 @@ public final class RecordingSink implements FrameSink {
     r.setVideoBitrate(bitrate);
     if (format.equals("mp4") || format.equals("mov")) {
       r.setOption("movflags", "frag_keyframe+empty_moov+default_base_moof");
+      // The AAC encoder's priming starts audio before 0; without this the fragmented muxer shifts
+      // every video frame after the first by that amount.
+      r.setOption("avoid_negative_ts", "make_non_negative");
     }
     r.setOption("flush_packets", "1");
     if (audio) {
