@@ -13,16 +13,19 @@ import java.util.stream.Collectors;
 /** Reads a YAML config file into {@link PipelineConfig}; every problem becomes one line naming the key. */
 public final class ConfigLoader {
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+  private static final ObjectMapper YAML = com.fasterxml.jackson.dataformat.yaml.YAMLMapper.builder(new YAMLFactory())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
+      .enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+      .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .build();
 
   private ConfigLoader() { }
 
   public static PipelineConfig load(Path file) {
     if (!Files.isRegularFile(file)) throw new ConfigException("config file " + file + " does not exist");
     try {
+      if (Files.readString(file).isBlank()) return PipelineConfig.defaults();
       PipelineConfig c = YAML.readValue(file.toFile(), PipelineConfig.class);
       return c == null ? PipelineConfig.defaults() : c;
     } catch (UnrecognizedPropertyException e) {

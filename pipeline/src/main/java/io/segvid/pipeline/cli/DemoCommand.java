@@ -30,8 +30,7 @@ public final class DemoCommand implements Callable<Integer> {
     Path video = out.resolve("highway-segmented.mp4");
     Path preview = out.resolve("preview.png");
     PipelineConfig config = options.resolve(List.of(io.segvid.config.Home.resolve(source).toString()), List.of("file:" + video, "preview:" + preview));
-    Pipeline.Outcome outcome = PipelineLauncher.launch(config, new SimpleMeterRegistry());
-    RunSummary.print(outcome, System.out);
+    Pipeline.Outcome outcome = PipelineLauncher.launch(config, new SimpleMeterRegistry(), System.out);
     long frames = (long) outcome.metrics().get(0).framesOut.count();
     System.out.printf(Locale.ROOT, "demo: %d frames in %.1f s wall (%.1f fps)%n  recording: %s%n  preview:   %s%n",
         frames, outcome.seconds(), frames / outcome.seconds(), video, preview);

@@ -31,7 +31,7 @@ final class PipelineLauncher {
 
   private PipelineLauncher() { }
 
-  static Pipeline.Outcome launch(PipelineConfig config, MeterRegistry registry) throws Exception {
+  static Pipeline.Outcome launch(PipelineConfig config, MeterRegistry registry, java.io.PrintStream report) throws Exception {
     if (config.sources().isEmpty()) throw new IllegalArgumentException("no source given (--source FILE)");
     if (config.sinks().isEmpty()) throw new IllegalArgumentException("no sink given (--sink " + Sinks.USAGE + ")");
     StopSignal stop = new StopSignal();
@@ -64,7 +64,9 @@ final class PipelineLauncher {
     try {
       Pipeline.Outcome outcome = Pipeline.run(config, specs,
           () -> SavedModelSegmenter.open(io.segvid.config.Home.resolve(m.path()), overrides, threads), registry, stop, progress);
+      progress.finished();
       if (stop.failure() != null) throw asException(stop.failure());
+      RunSummary.print(outcome, report);
       return outcome;
     } finally {
       progress.finished();

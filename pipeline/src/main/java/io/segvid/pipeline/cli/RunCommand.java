@@ -2,7 +2,6 @@ package io.segvid.pipeline.cli;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.segvid.config.PipelineConfig;
-import io.segvid.pipeline.Pipeline;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -25,8 +24,7 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PipelineConfig config = options.resolve(sources, sinks);
-    Pipeline.Outcome outcome = PipelineLauncher.launch(config, new SimpleMeterRegistry());
-    RunSummary.print(outcome, System.out);
+    PipelineLauncher.launch(config, new SimpleMeterRegistry(), System.out);
     return 0;
   }
 }
