@@ -1,0 +1,143 @@
+package io.segvid.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.lmax.disruptor.RingBuffer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.segvid.capture.SourceInfo;
+import io.segvid.inference.InputSize;
+import io.segvid.inference.ModelMetadata;
+import io.segvid.inference.ModelOverrides;
+import io.segvid.inference.SavedModelSegmenter;
+import io.segvid.inference.Segmenter;
+import io.segvid.pipeline.ring.FrameSlot;
+import io.segvid.pipeline.stage.InferenceStage;
+import io.segvid.pipeline.stage.PipelineMetrics;
+import io.segvid.pipeline.stage.StreamContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The inference stage driven directly, without capture or sinks: batching, flushing, live skipping. */
+class InferenceStageTest {
+
+  /** Records batch sizes; class id = first byte of each frame, so results can be traced to inputs. */
+  static final class RecordingSegmenter implements Segmenter {
+    final List<Integer> batches = new ArrayList<>();
+
+    @Override
+    public ModelMetadata metadata() {
+      return new ModelMetadata(ModelMetadata.genericClasses(4), null, 16, 16, null, null, null, null, null, null);
+    }
+
+    @Override
+    public void segment(byte[][] frames, int count, int height, int width, byte[][] masks) {
+      batches.add(count);
+      for (int i = 0; i < count; i++) java.util.Arrays.fill(masks[i], 0, height * width, frames[i][0]);
+    }
+
+    @Override
+    public void close() { }
+  }
+
+  private static List<StreamContext> streams(boolean lossless) {
+    return List.of(new StreamContext(0, null, new SourceInfo(16, 16, 25, 0, 0, 0, !lossless), new InputSize(16, 16), lossless));
+  }
+
+  private static RingBuffer<FrameSlot> ringWith(int frames, int size) {
+    RingBuffer<FrameSlot> ring = RingBuffer.createSingleProducer(FrameSlot::new, 32);
+    for (int i = 0; i < frames; i++) {
+      long seq = ring.next();
+      FrameSlot s = ring.get(seq);
+      s.kind = FrameSlot.Kind.VIDEO;
+      s.index = i;
+      s.skipped = false;
+      s.ensureModelSize(size, size);
+      java.util.Arrays.fill(s.modelInput, (byte) (i + 1));
+      ring.publish(seq);
+    }
+    return ring;
+  }
+
+  private static void deliver(InferenceStage stage, RingBuffer<FrameSlot> ring, int from, int to) {
+    for (int seq = from; seq <= to; seq++) stage.onEvent(ring.get(seq), seq, seq == to);
+  }
+
+  @Test
+  void batchesUpToTheLimitAndFlushesAtTheEndOfEachBurst() {
+    RecordingSegmenter seg = new RecordingSegmenter();
+    RingBuffer<FrameSlot> ring = ringWith(7, 16);
+    PipelineMetrics m = new PipelineMetrics(new SimpleMeterRegistry(), "0");
+    InferenceStage stage = new InferenceStage(seg, 3, ring, streams(true), List.of(m));
+    deliver(stage, ring, 0, 6);
+    assertEquals(List.of(3, 3, 1), seg.batches);
+    for (int i = 0; i < 7; i++) assertEquals(i + 1, ring.get(i).mask[0], "mask of frame " + i + " is its own");
+    assertEquals(7, m.inference.count());
+  }
+
+  @Test
+  void aSizeChangeStartsANewBatch() {
+    RecordingSegmenter seg = new RecordingSegmenter();
+    RingBuffer<FrameSlot> ring = ringWith(4, 16);
+    ring.get(2).ensureModelSize(8, 8);
+    InferenceStage stage = new InferenceStage(seg, 8, ring, streams(true),
+        List.of(new PipelineMetrics(new SimpleMeterRegistry(), "0")));
+    deliver(stage, ring, 0, 3);
+    assertEquals(List.of(2, 1, 1), seg.batches);
+  }
+
+  @Test
+  void liveStreamsSkipFramesWithABatchOfNewerOnesWaiting() {
+    RecordingSegmenter seg = new RecordingSegmenter();
+    RingBuffer<FrameSlot> ring = ringWith(10, 16);
+    PipelineMetrics m = new PipelineMetrics(new SimpleMeterRegistry(), "0");
+    InferenceStage stage = new InferenceStage(seg, 2, ring, streams(false), List.of(m));
+    deliver(stage, ring, 0, 9);
+    for (int i = 0; i < 8; i++) assertTrue(ring.get(i).skipped, "stale frame " + i);
+    assertFalse(ring.get(8).skipped);
+    assertFalse(ring.get(9).skipped);
+    assertEquals(List.of(2), seg.batches, "only the newest frames are inferred");
+    assertEquals(8, m.droppedStale.count());
+  }
+
+  @Test
+  void losslessStreamsNeverSkip() {
+    RecordingSegmenter seg = new RecordingSegmenter();
+    RingBuffer<FrameSlot> ring = ringWith(10, 16);
+    InferenceStage stage = new InferenceStage(seg, 2, ring, streams(true), List.of(new PipelineMetrics(new SimpleMeterRegistry(), "0")));
+    deliver(stage, ring, 0, 9);
+    for (int i = 0; i < 10; i++) assertFalse(ring.get(i).skipped);
+    assertEquals(10, seg.batches.stream().mapToInt(Integer::intValue).sum());
+  }
+
+  @Test
+  void batchedInferenceOnTheRealModelEqualsOneFrameAtATime() throws Exception {
+    int h = 64;
+    int w = 96;
+    RingBuffer<FrameSlot> ring = RingBuffer.createSingleProducer(FrameSlot::new, 8);
+    Random r = new Random(3);
+    for (int i = 0; i < 3; i++) {
+      long seq = ring.next();
+      FrameSlot s = ring.get(seq);
+      s.kind = FrameSlot.Kind.VIDEO;
+      s.ensureModelSize(h, w);
+      r.nextBytes(s.modelInput);
+      ring.publish(seq);
+    }
+    try (SavedModelSegmenter model = SavedModelSegmenter.open(Media.MODEL, ModelOverrides.NONE, 2)) {
+      InferenceStage stage = new InferenceStage(model, 3, ring, List.of(new StreamContext(0, null,
+          new SourceInfo(w, h, 25, 0, 0, 0, false), new InputSize(h, w), true)),
+          List.of(new PipelineMetrics(new SimpleMeterRegistry(), "0")));
+      deliver(stage, ring, 0, 2);
+      for (int i = 0; i < 3; i++) {
+        byte[][] single = {new byte[h * w]};
+        model.segment(new byte[][] {ring.get(i).modelInput}, 1, h, w, single);
+        assertArrayEquals(single[0], ring.get(i).mask, "frame " + i);
+      }
+    }
+  }
+}

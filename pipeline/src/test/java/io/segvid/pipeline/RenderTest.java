@@ -1,0 +1,74 @@
+package io.segvid.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.segvid.inference.ClassInfo;
+import io.segvid.render.LegendPainter;
+import io.segvid.render.MaskSmoother;
+import io.segvid.render.Overlay;
+import io.segvid.render.Palette;
+import java.util.List;
+import org.bytedeco.javacpp.indexer.UByteIndexer;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.junit.jupiter.api.Test;
+
+/** Render stage pieces on in-memory frames: colours, blending, nearest-neighbour scaling, smoothing. */
+class RenderTest {
+
+  private static final List<ClassInfo> CLASSES = List.of(
+      new ClassInfo(0, "road", List.of(200, 0, 0)), new ClassInfo(1, "car", List.of(0, 0, 250)));
+
+  @Test
+  void overlayBlendsPaletteColoursScaledWithNearestNeighbour() {
+    try (Palette palette = new Palette(CLASSES); Overlay overlay = new Overlay(palette, 0.5);
+         Mat frame = new Mat(4, 6, opencv_core.CV_8UC3, new Scalar(100, 100, 100, 0)); Mat out = new Mat()) {
+      // 2x3 mask: left column class 1, the rest class 0; scaled x2 to the 4x6 frame.
+      byte[] ids = {1, 0, 0, 1, 0, 0};
+      overlay.render(frame, ids, 2, 3, out);
+      UByteIndexer px = out.createIndexer();
+      for (int y = 0; y < 4; y++) {
+        for (int x = 0; x < 6; x++) {
+          boolean car = x < 2;
+          // BGR: car (r=0,g=0,b=250) → (175, 50, 50); road (r=200) → (50, 50, 150)
+          int[] expected = car ? new int[] {175, 50, 50} : new int[] {50, 50, 150};
+          assertArrayEquals(expected, new int[] {px.get(y, x, 0), px.get(y, x, 1), px.get(y, x, 2)}, "pixel " + y + "," + x);
+        }
+      }
+      px.close();
+    }
+  }
+
+  @Test
+  void unknownIdsAreBlack() {
+    try (Palette palette = new Palette(CLASSES)) {
+      assertArrayEquals(new int[] {0, 0, 0}, palette.bgr(7));
+      assertArrayEquals(new int[] {250, 0, 0}, palette.bgr(1));
+    }
+  }
+
+  @Test
+  void smootherRemovesOneFrameFlickerButFollowsRealChanges() {
+    MaskSmoother s = new MaskSmoother();
+    byte[][] sequence = {{1}, {1}, {2}, {1}, {2}, {2}, {2}};
+    byte[] expected = {1, 1, 1, 1, 2, 2, 2};  // majority of the last three raw predictions
+    for (int i = 0; i < sequence.length; i++) {
+      byte[] m = sequence[i].clone();
+      s.apply(m, 1);
+      assertEquals(expected[i], m[0], "frame " + i);
+    }
+  }
+
+  @Test
+  void legendListsOnlyClassesPresent() {
+    try (LegendPainter legend = new LegendPainter(CLASSES)) {
+      legend.scan(new byte[] {1, 1, 1}, 3);
+      assertTrue(legend.isPresent(1));
+      assertFalse(legend.isPresent(0));
+    }
+  }
+}
