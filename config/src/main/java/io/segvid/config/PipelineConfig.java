@@ -11,6 +11,7 @@ public record PipelineConfig(
     @JsonProperty("ring") RingConfig ring,
     @JsonProperty("render") RenderConfig render,
     @JsonProperty("recording") RecordingConfig recording,
+    @JsonProperty("live") LiveConfig live,
     @JsonProperty("progress") Boolean progress,
     @JsonProperty("duration_seconds") Double durationSeconds) {
 
@@ -21,39 +22,44 @@ public record PipelineConfig(
     ring = Check.orDefault(ring, RingConfig.defaults());
     render = Check.orDefault(render, RenderConfig.defaults());
     recording = Check.orDefault(recording, RecordingConfig.defaults());
+    live = Check.orDefault(live, LiveConfig.defaults());
     progress = Check.orDefault(progress, true);
     if (durationSeconds != null) Check.range("duration_seconds", durationSeconds, 0.0, 1e9);
   }
 
   public static PipelineConfig defaults() {
-    return new PipelineConfig(null, null, null, null, null, null, null, null);
+    return new PipelineConfig(null, null, null, null, null, null, null, null, null);
   }
 
   public PipelineConfig withSources(List<String> s) {
-    return new PipelineConfig(s, sinks, model, ring, render, recording, progress, durationSeconds);
+    return new PipelineConfig(s, sinks, model, ring, render, recording, live, progress, durationSeconds);
   }
 
   public PipelineConfig withSinks(List<String> s) {
-    return new PipelineConfig(sources, s, model, ring, render, recording, progress, durationSeconds);
+    return new PipelineConfig(sources, s, model, ring, render, recording, live, progress, durationSeconds);
   }
 
   public PipelineConfig withModel(ModelConfig m) {
-    return new PipelineConfig(sources, sinks, m, ring, render, recording, progress, durationSeconds);
+    return new PipelineConfig(sources, sinks, m, ring, render, recording, live, progress, durationSeconds);
   }
 
   public PipelineConfig withRing(RingConfig r) {
-    return new PipelineConfig(sources, sinks, model, r, render, recording, progress, durationSeconds);
+    return new PipelineConfig(sources, sinks, model, r, render, recording, live, progress, durationSeconds);
   }
 
   public PipelineConfig withRender(RenderConfig r) {
-    return new PipelineConfig(sources, sinks, model, ring, r, recording, progress, durationSeconds);
+    return new PipelineConfig(sources, sinks, model, ring, r, recording, live, progress, durationSeconds);
+  }
+
+  public PipelineConfig withLive(LiveConfig l) {
+    return new PipelineConfig(sources, sinks, model, ring, render, recording, l, progress, durationSeconds);
   }
 
   public PipelineConfig withProgress(boolean p) {
-    return new PipelineConfig(sources, sinks, model, ring, render, recording, p, durationSeconds);
+    return new PipelineConfig(sources, sinks, model, ring, render, recording, live, p, durationSeconds);
   }
 
   public PipelineConfig withDuration(Double d) {
-    return new PipelineConfig(sources, sinks, model, ring, render, recording, progress, d);
+    return new PipelineConfig(sources, sinks, model, ring, render, recording, live, progress, d);
   }
 }

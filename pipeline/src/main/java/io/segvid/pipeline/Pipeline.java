@@ -9,7 +9,9 @@ import com.lmax.disruptor.dsl.EventHandlerGroup;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.segvid.capture.SourceInfo;
+import io.segvid.capture.SourceSpec;
 import io.segvid.capture.VideoSource;
+import io.segvid.pipeline.stage.Reconnect;
 import io.segvid.config.PipelineConfig;
 import io.segvid.config.RingPolicy;
 import io.segvid.inference.InputSize;
@@ -50,7 +52,7 @@ public final class Pipeline {
   }
 
   /** One stream to open: the source and its own sinks. */
-  public record StreamSpec(VideoSource source, List<FrameSink> sinks) { }
+  public record StreamSpec(SourceSpec source, List<FrameSink> sinks) { }
 
   private Pipeline() { }
 
@@ -66,14 +68,19 @@ public final class Pipeline {
     for (FrameSink sink : allSinks) sink.check();
 
     List<SourceInfo> infos = new ArrayList<>();
+    List<VideoSource> opened = new ArrayList<>();
+    List<CaptureStage> captures = new ArrayList<>();
     List<FrameRenderer> renderers = new ArrayList<>();
     Segmenter segmenter = null;
     Palette palette = null;
     Disruptor<FrameSlot> disruptor = null;
     RingBuffer<FrameSlot> ring = null;
-    List<Thread> captureThreads = new ArrayList<>();
     try {
-      for (StreamSpec s : specs) infos.add(s.source().open());
+      for (StreamSpec s : specs) {
+        VideoSource source = s.source().create();
+        opened.add(source);
+        infos.add(source.open());
+      }
       segmenter = segmenters.open();
       ModelMetadata meta = segmenter.metadata();
       List<StreamContext> streams = new ArrayList<>();
@@ -83,11 +90,12 @@ public final class Pipeline {
         SourceInfo info = infos.get(i);
         boolean lossless = config.ring().policy() == RingPolicy.LOSSLESS
             || (config.ring().policy() == RingPolicy.AUTO && !info.live());
-        streams.add(new StreamContext(i, specs.get(i).source(), info,
+        streams.add(new StreamContext(i, specs.get(i).source(), opened.get(i), info,
             InputSize.forFrame(info.height(), info.width(), meta), lossless));
         metrics.add(new PipelineMetrics(registry, specs.size() == 1 ? "0" : Integer.toString(i)));
         renderers.add(new FrameRenderer(palette, meta, config.render()));
       }
+      warmUp(segmenter, streams, config.model().batchSize());
       for (int i = 0; i < specs.size(); i++) {
         for (FrameSink sink : specs.get(i).sinks()) sink.open(streams.get(i), meta);
       }
@@ -99,10 +107,14 @@ public final class Pipeline {
             t.setDaemon(true);
             return t;
           },
-          specs.size() == 1 ? ProducerType.SINGLE : ProducerType.MULTI, new BlockingWaitStrategy());
+          // MULTI: a live stream may briefly have two capture threads (the watchdog's replacement
+          // and a stuck one leaving), and every stream publishes its own END.
+          ProducerType.MULTI, new BlockingWaitStrategy());
       disruptor.setDefaultExceptionHandler(new FailingExceptionHandler(stop));
       ring = disruptor.getRingBuffer();
-      InferenceStage inference = new InferenceStage(segmenter, config.model().batchSize(), ring, streams, metrics);
+      java.util.concurrent.atomic.AtomicLongArray newest = new java.util.concurrent.atomic.AtomicLongArray(streams.size());
+      for (int i = 0; i < streams.size(); i++) newest.set(i, -1);
+      InferenceStage inference = new InferenceStage(segmenter, config.model().batchSize(), ring, streams, metrics, newest);
       RenderStage render = new RenderStage(renderers, metrics, List.of(listener::frameRendered));
       List<SinkStage> sinkStages = new ArrayList<>();
       for (int i = 0; i < specs.size(); i++) {
@@ -115,22 +127,21 @@ public final class Pipeline {
       disruptor.start();
 
       listener.started(streams);
-      List<CaptureStage> captures = new ArrayList<>();
+      Reconnect reconnect = Reconnect.of(config.live());
       for (int i = 0; i < streams.size(); i++) {
-        CaptureStage c = new CaptureStage(streams.get(i), ring, metrics.get(i), stop);
+        CaptureStage c = new CaptureStage(streams.get(i), ring, metrics.get(i), stop, reconnect, newest);
         captures.add(c);
-        Thread t = new Thread(c, "segvid-capture-" + i);
-        t.setDaemon(true);
-        captureThreads.add(t);
-        t.start();
+        c.start();
       }
       scheduleDuration(config, stop);
-      for (Thread t : captureThreads) t.join();
-      for (SinkStage s : sinkStages) {
-        while (!s.awaitFinished(200, TimeUnit.MILLISECONDS)) {
-          if (stop.failure() != null && !anyAlive(captureThreads)) break;
+      for (CaptureStage c : captures) {
+        // Ends at the end of a file; otherwise at a stop, with 3 s for a blocked read to return.
+        while (!c.ended()) {
+          if (stop.requested()) c.awaitEnd(3, TimeUnit.SECONDS);
+          else Thread.sleep(50);
         }
       }
+      for (SinkStage s : sinkStages) s.awaitFinished(30, TimeUnit.SECONDS);
       disruptor.shutdown(10, TimeUnit.SECONDS);
       disruptor = null;
       listener.finished();
@@ -139,20 +150,32 @@ public final class Pipeline {
       return new Outcome(streams, metrics, warnings, stop.reason(), (System.nanoTime() - started) / 1e9);
     } finally {
       stop.request("done");
-      for (Thread t : captureThreads) t.join(5000);
+      for (CaptureStage c : captures) c.awaitEnd(3, TimeUnit.SECONDS);
       if (disruptor != null) disruptor.halt();
       if (ring != null) release(ring, config.ring().size());
       for (FrameSink sink : allSinks) sink.close();
       for (FrameRenderer r : renderers) r.close();
       if (palette != null) palette.close();
       if (segmenter != null) segmenter.close();
-      for (StreamSpec s : specs) s.source().close();
+      // A started capture closes its own source (a stuck read must not have it closed underneath).
+      for (int i = captures.size(); i < opened.size(); i++) opened.get(i).close();
     }
   }
 
-  private static boolean anyAlive(List<Thread> threads) {
-    for (Thread t : threads) if (t.isAlive()) return true;
-    return false;
+  /**
+   * TensorFlow optimises a graph on its first run for each input shape (about a second here); doing
+   * that before capture starts keeps it out of the first frames' latency and off live sources' drops.
+   */
+  private static void warmUp(Segmenter segmenter, List<StreamContext> streams, int batch) {
+    java.util.Set<InputSize> sizes = new java.util.LinkedHashSet<>();
+    for (StreamContext s : streams) sizes.add(s.inputSize());
+    for (InputSize size : sizes) {
+      for (int n : new int[] {1, batch}) {
+        byte[][] frames = new byte[n][size.pixels() * 3];
+        byte[][] masks = new byte[n][size.pixels()];
+        segmenter.segment(frames, n, size.height(), size.width(), masks);
+      }
+    }
   }
 
   private static void scheduleDuration(PipelineConfig config, StopSignal stop) {

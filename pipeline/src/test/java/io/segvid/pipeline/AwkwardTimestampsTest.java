@@ -34,7 +34,7 @@ class AwkwardTimestampsTest {
   @ValueSource(strings = {"out.mp4", "out.mkv", "out.ts"})
   void everyFrameOnceInOrderWithIncreasingTimes(String name) throws Exception {
     Path file = tmp.resolve(name);
-    StreamContext stream = new StreamContext(0, null, new SourceInfo(160, 120, 25, 0, 0, 0, false),
+    StreamContext stream = new StreamContext(0, null, null, new SourceInfo(160, 120, 25, 0, 0, 0, false),
         new InputSize(120, 160), true);
     ModelMetadata meta = new ModelMetadata(ModelMetadata.genericClasses(2), null, 120, 160, null, null, null, null, null, null);
     FrameSlot slot = new FrameSlot();

@@ -45,7 +45,7 @@ class InferenceStageTest {
   }
 
   private static List<StreamContext> streams(boolean lossless) {
-    return List.of(new StreamContext(0, null, new SourceInfo(16, 16, 25, 0, 0, 0, !lossless), new InputSize(16, 16), lossless));
+    return List.of(new StreamContext(0, null, null, new SourceInfo(16, 16, 25, 0, 0, 0, !lossless), new InputSize(16, 16), lossless));
   }
 
   private static RingBuffer<FrameSlot> ringWith(int frames, int size) {
@@ -63,6 +63,13 @@ class InferenceStageTest {
     return ring;
   }
 
+  /** The per-stream newest sequence as the capture stage would have left it. */
+  private static java.util.concurrent.atomic.AtomicLongArray newest(RingBuffer<FrameSlot> ring) {
+    java.util.concurrent.atomic.AtomicLongArray a = new java.util.concurrent.atomic.AtomicLongArray(1);
+    a.set(0, ring.getCursor());
+    return a;
+  }
+
   private static void deliver(InferenceStage stage, RingBuffer<FrameSlot> ring, int from, int to) {
     for (int seq = from; seq <= to; seq++) stage.onEvent(ring.get(seq), seq, seq == to);
   }
@@ -72,7 +79,7 @@ class InferenceStageTest {
     RecordingSegmenter seg = new RecordingSegmenter();
     RingBuffer<FrameSlot> ring = ringWith(7, 16);
     PipelineMetrics m = new PipelineMetrics(new SimpleMeterRegistry(), "0");
-    InferenceStage stage = new InferenceStage(seg, 3, ring, streams(true), List.of(m));
+    InferenceStage stage = new InferenceStage(seg, 3, ring, streams(true), List.of(m), newest(ring));
     deliver(stage, ring, 0, 6);
     assertEquals(List.of(3, 3, 1), seg.batches);
     for (int i = 0; i < 7; i++) assertEquals(i + 1, ring.get(i).mask[0], "mask of frame " + i + " is its own");
@@ -85,30 +92,29 @@ class InferenceStageTest {
     RingBuffer<FrameSlot> ring = ringWith(4, 16);
     ring.get(2).ensureModelSize(8, 8);
     InferenceStage stage = new InferenceStage(seg, 8, ring, streams(true),
-        List.of(new PipelineMetrics(new SimpleMeterRegistry(), "0")));
+        List.of(new PipelineMetrics(new SimpleMeterRegistry(), "0")), newest(ring));
     deliver(stage, ring, 0, 3);
     assertEquals(List.of(2, 1, 1), seg.batches);
   }
 
   @Test
-  void liveStreamsSkipFramesWithABatchOfNewerOnesWaiting() {
+  void liveStreamsInferOnlyTheirNewestFrame() {
     RecordingSegmenter seg = new RecordingSegmenter();
     RingBuffer<FrameSlot> ring = ringWith(10, 16);
     PipelineMetrics m = new PipelineMetrics(new SimpleMeterRegistry(), "0");
-    InferenceStage stage = new InferenceStage(seg, 2, ring, streams(false), List.of(m));
+    InferenceStage stage = new InferenceStage(seg, 2, ring, streams(false), List.of(m), newest(ring));
     deliver(stage, ring, 0, 9);
-    for (int i = 0; i < 8; i++) assertTrue(ring.get(i).skipped, "stale frame " + i);
-    assertFalse(ring.get(8).skipped);
+    for (int i = 0; i < 9; i++) assertTrue(ring.get(i).skipped, "stale frame " + i);
     assertFalse(ring.get(9).skipped);
-    assertEquals(List.of(2), seg.batches, "only the newest frames are inferred");
-    assertEquals(8, m.droppedStale.count());
+    assertEquals(List.of(1), seg.batches, "only the newest frame is inferred");
+    assertEquals(9, m.droppedStale.count());
   }
 
   @Test
   void losslessStreamsNeverSkip() {
     RecordingSegmenter seg = new RecordingSegmenter();
     RingBuffer<FrameSlot> ring = ringWith(10, 16);
-    InferenceStage stage = new InferenceStage(seg, 2, ring, streams(true), List.of(new PipelineMetrics(new SimpleMeterRegistry(), "0")));
+    InferenceStage stage = new InferenceStage(seg, 2, ring, streams(true), List.of(new PipelineMetrics(new SimpleMeterRegistry(), "0")), newest(ring));
     deliver(stage, ring, 0, 9);
     for (int i = 0; i < 10; i++) assertFalse(ring.get(i).skipped);
     assertEquals(10, seg.batches.stream().mapToInt(Integer::intValue).sum());
@@ -129,9 +135,9 @@ class InferenceStageTest {
       ring.publish(seq);
     }
     try (SavedModelSegmenter model = SavedModelSegmenter.open(Media.MODEL, ModelOverrides.NONE, 2)) {
-      InferenceStage stage = new InferenceStage(model, 3, ring, List.of(new StreamContext(0, null,
+      InferenceStage stage = new InferenceStage(model, 3, ring, List.of(new StreamContext(0, null, null,
           new SourceInfo(w, h, 25, 0, 0, 0, false), new InputSize(h, w), true)),
-          List.of(new PipelineMetrics(new SimpleMeterRegistry(), "0")));
+          List.of(new PipelineMetrics(new SimpleMeterRegistry(), "0")), newest(ring));
       deliver(stage, ring, 0, 2);
       for (int i = 0; i < 3; i++) {
         byte[][] single = {new byte[h * w]};

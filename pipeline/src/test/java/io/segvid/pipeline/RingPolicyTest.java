@@ -33,7 +33,13 @@ class RingPolicyTest {
   private Result run(boolean lossless, long consumerMillis) throws Exception {
     FileSource source = new FileSource(Media.VIDEO);
     SourceInfo info = source.open();
-    StreamContext ctx = new StreamContext(0, source, new SourceInfo(info.width(), info.height(), info.frameRate(),
+    // A live source whose reconnects fail: after the file ends the stream ends too.
+    io.segvid.capture.SourceSpec gone = new io.segvid.capture.SourceSpec() {
+      @Override public String name() { return "gone"; }
+      @Override public boolean live() { return true; }
+      @Override public io.segvid.capture.VideoSource create() { return new FileSource(Media.VIDEO.resolveSibling("gone.mp4")); }
+    };
+    StreamContext ctx = new StreamContext(0, gone, source, new SourceInfo(info.width(), info.height(), info.frameRate(),
         info.audioChannels(), info.sampleRate(), info.estimatedFrames(), !lossless), new InputSize(32, 56), lossless);
     Disruptor<FrameSlot> d = new Disruptor<>(FrameSlot::new, 8, Thread::new, ProducerType.SINGLE, new BlockingWaitStrategy());
     List<Long> indices = new ArrayList<>();
@@ -49,7 +55,8 @@ class RingPolicyTest {
     PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry(), "0");
     long t0 = System.nanoTime();
     try {
-      new CaptureStage(ctx, d.getRingBuffer(), metrics, new StopSignal()).run();
+      new CaptureStage(ctx, d.getRingBuffer(), metrics, new StopSignal(),
+          new io.segvid.pipeline.stage.Reconnect(10, 10, 1, 5_000_000_000L), new java.util.concurrent.atomic.AtomicLongArray(1)).run();
       long captureMillis = (System.nanoTime() - t0) / 1_000_000;
       assertTrue(end.await(60, TimeUnit.SECONDS));
       return new Result(indices, metrics.droppedRingFull.count(), captureMillis);

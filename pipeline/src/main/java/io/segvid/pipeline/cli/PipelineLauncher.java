@@ -1,6 +1,7 @@
 package io.segvid.pipeline.cli;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.segvid.capture.LiveOptions;
 import io.segvid.capture.Sources;
 import io.segvid.config.ModelConfig;
 import io.segvid.config.PipelineConfig;
@@ -39,8 +40,11 @@ final class PipelineLauncher {
     int n = config.sources().size();
     for (int i = 0; i < n; i++) {
       List<FrameSink> sinks = new ArrayList<>();
-      for (String s : config.sinks()) sinks.add(Sinks.parse(perStream(s, i, n), config.recording(), stop));
-      specs.add(new Pipeline.StreamSpec(Sources.parse(config.sources().get(i)), sinks));
+      for (String s : config.sinks()) {
+        sinks.add(Sinks.parse(perStream(s, i, n), config.recording(), config.live(), stop, registry));
+      }
+      specs.add(new Pipeline.StreamSpec(Sources.parse(config.sources().get(i),
+          new LiveOptions(config.live().transport(), config.live().timeoutSeconds())), sinks));
     }
     ModelConfig m = config.model();
     ModelOverrides overrides = new ModelOverrides(m.signature(), m.inputKey(), m.outputKey(),

@@ -18,12 +18,17 @@ final class RunSummary {
     for (String w : outcome.warnings()) out.println("warning: " + w);
     for (int i = 0; i < outcome.streams().size(); i++) {
       PipelineMetrics m = outcome.metrics().get(i);
+      long ringFull = (long) m.droppedRingFull.count();
       long in = (long) m.framesIn.count();
       long rendered = (long) m.framesOut.count();
-      long dropped = (long) (m.droppedRingFull.count() + m.droppedStale.count());
-      out.printf(Locale.ROOT, "stream %d (%s): %d frames in, %d out, %d dropped (%d ring full, %d stale); %.1f s, %.1f fps%n",
-          i, outcome.streams().get(i).name(), in, rendered, dropped, (long) m.droppedRingFull.count(),
-          (long) m.droppedStale.count(), outcome.seconds(), rendered / Math.max(1e-9, outcome.seconds()));
+      long stale = (long) m.droppedStale.count();
+      out.printf(Locale.ROOT, "stream %d (%s): %d frames in, %d out; %d dropped at the ring edge, %d skipped as stale;"
+              + " %.1f s, %.1f fps%n", i, outcome.streams().get(i).name(), in + ringFull, rendered, ringFull, stale,
+          outcome.seconds(), rendered / Math.max(1e-9, outcome.seconds()));
+      if (m.disconnects.count() > 0 || m.stalls.count() > 0) {
+        out.printf(Locale.ROOT, "  source: %d disconnects, %d stalls (reconnected each time)%n",
+            (long) m.disconnects.count(), (long) m.stalls.count());
+      }
       out.printf(Locale.ROOT, "  %-18s %8s %8s %8s %8s%n", "latency (ms)", "p50", "p95", "p99", "mean");
       m.registry().find(PipelineMetrics.STAGE_LATENCY).tag("stream", m.stream()).timers()
           .forEach(t -> row(out, t.getId().getTag("stage"), t));

@@ -1,5 +1,7 @@
 package io.segvid.pipeline.sink;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.segvid.config.LiveConfig;
 import io.segvid.config.RecordingConfig;
 import io.segvid.pipeline.stage.StopSignal;
 import java.nio.file.Path;
@@ -7,11 +9,22 @@ import java.nio.file.Path;
 /** Turns a --sink argument into a {@link FrameSink}. */
 public final class Sinks {
 
-  public static final String USAGE = "file:PATH(.mp4|.mkv|.mov|.ts), masks:DIR, stats:FILE.jsonl, preview:FILE.png[@N], window";
+  public static final String USAGE =
+      "file:PATH(.mp4|.mkv|.mov|.ts), masks:DIR, stats:FILE.jsonl, preview:FILE.png[@N], window, rtsp://HOST:PORT/PATH, http://127.0.0.1:PORT";
 
   private Sinks() { }
 
-  public static FrameSink parse(String spec, RecordingConfig recording, StopSignal stop) {
+  public static FrameSink parse(String spec, RecordingConfig recording, LiveConfig live, StopSignal stop,
+                                MeterRegistry registry) {
+    String lower = spec.toLowerCase(java.util.Locale.ROOT);
+    if (lower.startsWith("rtsp://") || lower.startsWith("rtsps://")) return new RtspSink(spec, live);
+    if (lower.startsWith("http://")) {
+      try {
+        return new BrowserSink(new java.net.URI(spec), registry);
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalArgumentException("bad browser sink address '" + spec + "': " + e.getReason());
+      }
+    }
     int colon = spec.indexOf(':');
     String kind = colon < 0 ? spec : spec.substring(0, colon);
     String arg = colon < 0 ? "" : spec.substring(colon + 1);

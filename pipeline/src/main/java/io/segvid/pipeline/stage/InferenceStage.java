@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
  * Batches video slots (up to the batch size, same input size, across streams) through the
  * segmenter. Flushes when a batch is full and at the end of each burst the ring hands over, so a
  * slow trickle of frames is never held back waiting for a batch to fill. Under the LIVE policy a
- * frame with more than a batch of newer frames queued behind it is skipped: the newest frames win.
+ * frame is skipped when a newer frame of the same stream is already in the ring: each live stream
+ * contributes only its newest frame, so latency stays at about one inference (batches then form
+ * across streams).
  */
 public final class InferenceStage implements EventHandler<FrameSlot> {
 
@@ -21,19 +23,22 @@ public final class InferenceStage implements EventHandler<FrameSlot> {
   private final RingBuffer<FrameSlot> ring;
   private final List<StreamContext> streams;
   private final List<PipelineMetrics> metrics;
+  private final java.util.concurrent.atomic.AtomicLongArray newest;
   private final FrameSlot[] pending;
   private final byte[][] inputs;
   private final byte[][] masks;
   private int count;
   private Sequence sequenceCallback;
 
+  /** {@code newest} holds, per stream, the ring sequence of its latest published video frame. */
   public InferenceStage(Segmenter segmenter, int maxBatch, RingBuffer<FrameSlot> ring, List<StreamContext> streams,
-                        List<PipelineMetrics> metrics) {
+                        List<PipelineMetrics> metrics, java.util.concurrent.atomic.AtomicLongArray newest) {
     this.segmenter = segmenter;
     this.maxBatch = maxBatch;
     this.ring = ring;
     this.streams = streams;
     this.metrics = metrics;
+    this.newest = newest;
     this.pending = new FrameSlot[maxBatch];
     this.inputs = new byte[maxBatch][];
     this.masks = new byte[maxBatch][];
@@ -47,7 +52,7 @@ public final class InferenceStage implements EventHandler<FrameSlot> {
   @Override
   public void onEvent(FrameSlot slot, long sequence, boolean endOfBatch) {
     if (slot.kind == FrameSlot.Kind.VIDEO) {
-      if (!streams.get(slot.stream).lossless() && ring.getCursor() - sequence >= maxBatch) {
+      if (!streams.get(slot.stream).lossless() && newest.get(slot.stream) > sequence) {
         slot.skipped = true;
         metrics.get(slot.stream).droppedStale.increment();
       } else {

@@ -21,6 +21,8 @@ public final class PipelineMetrics {
   public final Counter framesOut;
   public final Counter droppedRingFull;
   public final Counter droppedStale;
+  public final Counter disconnects;
+  public final Counter stalls;
   public final Timer capture;
   public final Timer inference;
   public final Timer render;
@@ -37,6 +39,10 @@ public final class PipelineMetrics {
         .description("live frames dropped at the capture edge").register(registry);
     droppedStale = Counter.builder(DROPS).tag("stream", stream).tag("reason", "stale")
         .description("live frames skipped before inference because newer ones were waiting").register(registry);
+    disconnects = Counter.builder("segvid.source.disconnects").tag("stream", stream)
+        .description("live source ends or errors (each followed by a reconnect)").register(registry);
+    stalls = Counter.builder("segvid.source.stalls").tag("stream", stream)
+        .description("live sources abandoned by the watchdog after delivering nothing").register(registry);
     capture = stageTimer("capture");
     inference = stageTimer("inference");
     render = stageTimer("render");
