@@ -1,0 +1,99 @@
+package io.segvid.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Against a real RTSP server (GStreamer) started and stopped here: pull, push, relay; the server
+ * killed and restarted mid-run; the server frozen with SIGSTOP. segvid runs as its own process and
+ * is watched through its browser view's metrics.
+ */
+class RtspLiveTest {
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void relaysRtspInToRtspOut() throws Exception {
+    try (RtspServer server = RtspServer.start();
+         SegvidProcess segvid = SegvidProcess.start(tmp.resolve("relay.log"), Map.of(),
+             "--source", server.url("/test"), "--sink", server.url("/seg"))) {
+      segvid.awaitMoreFrames("frames pulled from the server", 10, 60);
+      // What segvid pushed comes back out of the server's /segout mount.
+      int frames = 0;
+      try (FFmpegFrameGrabber viewer = new FFmpegFrameGrabber(server.url("/segout"))) {
+        viewer.setOption("rtsp_transport", "tcp");
+        viewer.setOption("timeout", "10000000");
+        viewer.start();
+        assertEquals(640, viewer.getImageWidth());
+        assertEquals(360, viewer.getImageHeight());
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        Frame f;
+        while (frames < 10 && System.nanoTime() < deadline && (f = viewer.grabImage()) != null) frames++;
+      }
+      assertTrue(frames >= 10, "viewer got " + frames + " segmented frames");
+      assertEquals(143, segvid.terminate(30), segvid.logText());
+      assertTrue(segvid.logText().contains("frames in"), "summary on SIGTERM");
+    }
+  }
+
+  @Test
+  void survivesTheServerBeingKilledAndRestarted() throws Exception {
+    try (RtspServer server = RtspServer.start();
+         SegvidProcess segvid = SegvidProcess.start(tmp.resolve("restart.log"), Map.of(),
+             "--source", server.url("/test"), "--sink", server.url("/seg"))) {
+      segvid.awaitMoreFrames("frames before the kill", 10, 60);
+      long pid = segvid.process.pid();
+      server.kill();
+      Thread.sleep(1500);
+      long before = segvid.framesRendered();
+      server.launch();  // same port
+      long restarted = System.nanoTime();
+      segvid.await("frames after the restart", 20, () -> segvid.framesRendered() >= before + 10);
+      double seconds = (System.nanoTime() - restarted) / 1e9;
+      assertTrue(seconds < 15, "frames flowed again after " + seconds + " s");
+      assertEquals(pid, segvid.process.pid());
+      assertTrue(segvid.process.isAlive(), "the pipeline never restarted");
+      assertEquals(143, segvid.terminate(30));
+      String log = segvid.logText();
+      assertTrue(log.matches("(?s).*\\d+ disconnects.*"), log);
+    }
+  }
+
+  @Test
+  void watchdogDetectsAFrozenServer() throws Exception {
+    Path cfg = tmp.resolve("live.yaml");
+    java.nio.file.Files.writeString(cfg, "live:\n  stall_seconds: 2\n  timeout_seconds: 30\n");
+    try (RtspServer server = RtspServer.start();
+         SegvidProcess segvid = SegvidProcess.start(tmp.resolve("frozen.log"), Map.of(), "--config", cfg.toString(),
+             "--source", server.url("/test"))) {
+      segvid.awaitMoreFrames("frames before the freeze", 10, 60);
+      server.freeze();
+      long frozen = System.nanoTime();
+      // With a 30 s socket timeout only the watchdog can notice within seconds.
+      segvid.await("stall detected", 10, () -> segvid.logText().contains("no frame for"));
+      assertTrue((System.nanoTime() - frozen) / 1e9 < 8);
+      server.resume();
+      segvid.awaitMoreFrames("frames after the server resumed", 10, 30);
+      assertEquals(143, segvid.terminate(30), "stops cleanly even after a stall");
+    }
+  }
+
+  @Test
+  void pullsWithoutAnyFileSink() throws Exception {
+    try (RtspServer server = RtspServer.start();
+         SegvidProcess segvid = SegvidProcess.start(tmp.resolve("pull.log"), Map.of(),
+             "--source", server.url("/test"), "--duration", "6")) {
+      segvid.awaitMoreFrames("frames pulled", 20, 60);
+      assertTrue(segvid.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "--duration ends the run");
+      assertEquals(0, segvid.process.exitValue(), segvid.logText());
+    }
+  }
+}
