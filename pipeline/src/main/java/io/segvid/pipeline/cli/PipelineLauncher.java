@@ -46,14 +46,7 @@ final class PipelineLauncher {
       specs.add(new Pipeline.StreamSpec(Sources.parse(config.sources().get(i),
           new LiveOptions(config.live().transport(), config.live().timeoutSeconds())), sinks));
     }
-    ModelConfig m = config.model();
-    ModelOverrides overrides = new ModelOverrides(m.signature(), m.inputKey(), m.outputKey(),
-        m.inputScaling() == null ? null : InputScaling.valueOf(m.inputScaling().toUpperCase(Locale.ROOT)),
-        m.outputKind() == null ? null : OutputKind.valueOf(m.outputKind().toUpperCase(Locale.ROOT)),
-        m.numClasses(), m.inputSize() == null ? null : m.inputSize().height(),
-        m.inputSize() == null ? null : m.inputSize().width());
-    int threads = m.threads() > 0 ? m.threads() : Runtime.getRuntime().availableProcessors();
-
+    Model model = model(config);
     CountDownLatch done = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       stop.request("interrupted");
@@ -67,7 +60,7 @@ final class PipelineLauncher {
     ProgressListener progress = new ProgressListener(config.progress());
     try {
       Pipeline.Outcome outcome = Pipeline.run(config, specs,
-          () -> SavedModelSegmenter.open(io.segvid.config.Home.resolve(m.path()), overrides, threads), registry, stop, progress);
+          () -> SavedModelSegmenter.open(model.path(), model.overrides(), model.threads()), registry, stop, progress);
       progress.finished();
       if (stop.failure() != null) throw asException(stop.failure());
       RunSummary.print(outcome, report);
@@ -81,6 +74,20 @@ final class PipelineLauncher {
         // already shutting down
       }
     }
+  }
+
+  /** The model a config asks for: folder, overrides, threads. */
+  record Model(Path path, ModelOverrides overrides, int threads) { }
+
+  static Model model(PipelineConfig config) {
+    ModelConfig m = config.model();
+    ModelOverrides overrides = new ModelOverrides(m.signature(), m.inputKey(), m.outputKey(),
+        m.inputScaling() == null ? null : InputScaling.valueOf(m.inputScaling().toUpperCase(Locale.ROOT)),
+        m.outputKind() == null ? null : OutputKind.valueOf(m.outputKind().toUpperCase(Locale.ROOT)),
+        m.numClasses(), m.inputSize() == null ? null : m.inputSize().height(),
+        m.inputSize() == null ? null : m.inputSize().width());
+    int threads = m.threads() > 0 ? m.threads() : Runtime.getRuntime().availableProcessors();
+    return new Model(io.segvid.config.Home.resolve(m.path()), overrides, threads);
   }
 
   /** With several sources, each stream needs its own outputs: {stream} in a sink path becomes its number. */

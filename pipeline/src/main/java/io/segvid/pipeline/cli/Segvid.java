@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ./segvid}. Errors end as one line on stderr and a non-zero exit, never a stack trace. */
 @Command(name = "segvid", mixinStandardHelpOptions = true, version = "segvid 0.1.0",
     description = "Real-time video semantic segmentation (DeepLabV3+, TensorFlow Java, JavaCV).",
-    subcommands = {RunCommand.class, DemoCommand.class, TrainCommand.class, EvaluateCommand.class,
+    subcommands = {RunCommand.class, DemoCommand.class, BenchCommand.class, TrainCommand.class, EvaluateCommand.class,
         SegmentImagesCommand.class, CommandLine.HelpCommand.class})
 public final class Segvid {
 

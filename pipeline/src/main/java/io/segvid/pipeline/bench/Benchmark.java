@@ -1,0 +1,249 @@
+package io.segvid.pipeline.bench;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.segvid.capture.SourceSpec;
+import io.segvid.capture.Sources;
+import io.segvid.config.PipelineConfig;
+import io.segvid.config.RecordingConfig;
+import io.segvid.inference.InputSize;
+import io.segvid.inference.Segmenter;
+import io.segvid.pipeline.Pipeline;
+import io.segvid.pipeline.sink.RecordingSink;
+import io.segvid.pipeline.stage.PipelineMetrics;
+import io.segvid.pipeline.stage.Preprocessor;
+import io.segvid.pipeline.stage.StopSignal;
+import io.segvid.render.FrameRenderer;
+import io.segvid.render.Palette;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * Measures, in one run, on the same model, input size and video: the model alone on preloaded frames,
+ * a plain single-thread loop (grab → infer → render → encode), the real pipeline, and the pipeline
+ * with several copies of the source; plus per-stage latency, heap allocated per frame on the frame
+ * path and resident memory.
+ */
+public final class Benchmark {
+
+  /** Opens a fresh segmenter for each measurement (the pipeline owns and closes its own). */
+  @FunctionalInterface
+  public interface Models {
+    Segmenter open() throws Exception;
+  }
+
+  private final PipelineConfig config;
+  private final Path video;
+  private final Models models;
+  private final int streams;
+  private final Path work;
+
+  public Benchmark(PipelineConfig config, Path video, Models models, int streams, Path work) {
+    this.config = config;
+    this.video = video;
+    this.models = models;
+    this.streams = streams;
+    this.work = work;
+  }
+
+  public Map<String, Object> run(java.io.PrintStream log) throws Exception {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("source", video.toString());
+    r.put("rss_start_mb", mb(Memory.residentBytes()));
+    Files.createDirectories(work);
+
+    log.println("bench: model only ...");
+    double modelOnly = modelOnly(r);
+    log.println("bench: sequential loop ...");
+    double sequential = sequential();
+    log.println("bench: pipeline ...");
+    double pipeline = pipeline(1, r);
+    log.printf("bench: pipeline with %d streams ...%n", streams);
+    double multi = pipeline(streams, null);
+
+    r.put("model_only_fps", round(modelOnly));
+    r.put("sequential_fps", round(sequential));
+    r.put("pipeline_fps", round(pipeline));
+    r.put("multi_stream_fps", round(multi));
+    r.put("multi_streams", streams);
+    r.put("pipeline_vs_model_only", round(pipeline / modelOnly, 3));
+    r.put("pipeline_vs_sequential", round(pipeline / sequential, 3));
+    r.put("rss_end_mb", mb(Memory.residentBytes()));
+    r.put("batch_size", config.model().batchSize());
+    r.put("threads", config.model().threads() > 0 ? config.model().threads() : Runtime.getRuntime().availableProcessors());
+    r.put("cpus", Runtime.getRuntime().availableProcessors());
+    return r;
+  }
+
+  /** Decodes the whole video, preprocesses it, then times only the model over it in batches. */
+  private double modelOnly(Map<String, Object> r) throws Exception {
+    List<byte[]> inputs = new ArrayList<>();
+    InputSize size;
+    try (Segmenter model = models.open();
+         FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toString());
+         OpenCVFrameConverter.ToMat conv = new OpenCVFrameConverter.ToMat()) {
+      g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+      g.start();
+      size = InputSize.forFrame(g.getImageHeight(), g.getImageWidth(), model.metadata());
+      r.put("frame_size", g.getImageHeight() + "x" + g.getImageWidth());
+      r.put("input_size", size.height() + "x" + size.width());
+      try (Preprocessor pre = new Preprocessor(size)) {
+        Frame f;
+        while ((f = g.grabImage()) != null) {
+          byte[] in = new byte[size.pixels() * 3];
+          pre.apply(conv.convert(f), in);
+          inputs.add(in);
+        }
+      }
+      r.put("frames", inputs.size());
+      int batch = config.model().batchSize();
+      byte[][] frames = new byte[batch][];
+      byte[][] masks = new byte[batch][size.pixels()];
+      for (int i = 0; i < batch; i++) frames[i] = inputs.get(i % inputs.size());
+      model.segment(frames, batch, size.height(), size.width(), masks);  // warm-up
+      model.segment(frames, 1, size.height(), size.width(), masks);
+      long t0 = System.nanoTime();
+      for (int i = 0; i < inputs.size(); i += batch) {
+        int n = Math.min(batch, inputs.size() - i);
+        for (int k = 0; k < n; k++) frames[k] = inputs.get(i + k);
+        model.segment(frames, n, size.height(), size.width(), masks);
+      }
+      return inputs.size() / ((System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  /** What a user would write first: one thread, one frame at a time, no ring. */
+  private double sequential() throws Exception {
+    Path out = work.resolve("sequential.mkv");
+    try (Segmenter model = models.open();
+         FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toString());
+         OpenCVFrameConverter.ToMat conv = new OpenCVFrameConverter.ToMat();
+         OpenCVFrameConverter.ToMat outConv = new OpenCVFrameConverter.ToMat();
+         Palette palette = new Palette(model.metadata().classes());
+         FrameRenderer renderer = new FrameRenderer(palette, model.metadata(), config.render());
+         Mat rendered = new Mat()) {
+      g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+      g.start();
+      InputSize size = InputSize.forFrame(g.getImageHeight(), g.getImageWidth(), model.metadata());
+      byte[][] in = {new byte[size.pixels() * 3]};
+      byte[][] mask = {new byte[size.pixels()]};
+      model.segment(in, 1, size.height(), size.width(), mask);  // warm-up, as for the others
+      try (Preprocessor pre = new Preprocessor(size);
+           FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toString(), g.getImageWidth(), g.getImageHeight(), 0)) {
+        rec.setFormat("matroska");
+        rec.setFrameRate(g.getFrameRate());
+        rec.setVideoCodec(org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264);
+        rec.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+        rec.setVideoBitrate((int) (g.getImageWidth() * (long) g.getImageHeight() * g.getFrameRate() * 0.12));
+        rec.start();
+        long t0 = System.nanoTime();
+        int n = 0;
+        Frame f;
+        while ((f = g.grabImage()) != null) {
+          Mat frame = conv.convert(f);
+          pre.apply(frame, in[0]);
+          model.segment(in, 1, size.height(), size.width(), mask);
+          long now = System.nanoTime();
+          renderer.render(frame, mask[0], size.height(), size.width(), rendered, now, 0);
+          rec.record(outConv.convert(rendered), avutil.AV_PIX_FMT_BGR24);
+          n++;
+        }
+        rec.stop();
+        return n / ((System.nanoTime() - t0) / 1e9);
+      }
+    }
+  }
+
+  /** The real pipeline, file → segmented file, {@code copies} streams of the same video. */
+  private double pipeline(int copies, Map<String, Object> r) throws Exception {
+    List<Pipeline.StreamSpec> specs = new ArrayList<>();
+    StopSignal stop = new StopSignal();
+    for (int i = 0; i < copies; i++) {
+      SourceSpec src = Sources.parse(video.toString());
+      specs.add(new Pipeline.StreamSpec(src, List.of(new RecordingSink(work.resolve("pipeline-" + copies + "-" + i + ".mkv"),
+          RecordingConfig.defaults()))));
+    }
+    MeterRegistry registry = new SimpleMeterRegistry();
+    long total = r == null ? 0 : (long) (int) r.get("frames");
+    AtomicLong rendered = new AtomicLong();
+    long[] window = new long[4];  // start nanos, end nanos, alloc at warm-up, alloc at end
+    long warmFrames = Math.min(50, total / 4);
+    long endFrames = total - warmFrames;
+    Pipeline.Listener listener = new Pipeline.Listener() {
+      @Override
+      public void started(List<io.segvid.pipeline.stage.StreamContext> s) {
+        window[0] = System.nanoTime();
+      }
+
+      @Override
+      public void frameRendered() {
+        long n = rendered.incrementAndGet();
+        // Steady state only, and while every frame-path thread (capture included) is alive.
+        if (r != null && n == warmFrames) {
+          window[2] = Memory.allocatedBy("segvid-");
+          window[3] = n;
+        }
+        if (r != null && n == endFrames) {
+          long bytes = Memory.allocatedBy("segvid-") - window[2];
+          r.put("alloc_bytes_per_frame", Math.round((double) bytes / (n - window[3])));
+        }
+      }
+
+      @Override
+      public void finished() {
+        window[1] = System.nanoTime();
+      }
+    };
+    Pipeline.Outcome outcome = Pipeline.run(config.withProgress(false), specs, models::open, registry, stop, listener);
+    if (stop.failure() != null) throw new IllegalStateException("pipeline failed: " + stop.failure().getMessage(), stop.failure());
+    if (r != null) r.put("latency_ms", latencies(outcome.metrics().get(0)));
+    long frames = 0;
+    for (PipelineMetrics m : outcome.metrics()) frames += (long) m.framesOut.count();
+    return frames / ((window[1] - window[0]) / 1e9);
+  }
+
+  private static Map<String, Object> latencies(PipelineMetrics m) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Timer t : m.registry().find(PipelineMetrics.STAGE_LATENCY).tag("stream", m.stream()).timers()) {
+      out.put(t.getId().getTag("stage"), percentiles(t));
+    }
+    out.put("capture_to_rendered", percentiles(m.endToEnd));
+    return out;
+  }
+
+  private static Map<String, Object> percentiles(Timer t) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    for (ValueAtPercentile v : t.takeSnapshot().percentileValues()) {
+      p.put("p" + Math.round(v.percentile() * 100), round(v.value(TimeUnit.MILLISECONDS)));
+    }
+    p.put("mean", round(t.mean(TimeUnit.MILLISECONDS)));
+    return p;
+  }
+
+  private static double round(double v) {
+    return round(v, 2);
+  }
+
+  private static double round(double v, int digits) {
+    double f = Math.pow(10, digits);
+    return Math.round(v * f) / f;
+  }
+
+  private static double mb(long bytes) {
+    return round(bytes / 1048576.0, 1);
+  }
+}
