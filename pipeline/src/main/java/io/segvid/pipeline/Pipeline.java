@@ -100,10 +100,14 @@ public final class Pipeline {
         for (FrameSink sink : specs.get(i).sinks()) sink.open(streams.get(i), meta);
       }
 
+      // Disruptor starts one thread per handler, in the order they are added below.
+      List<String> stageNames = new ArrayList<>(List.of("inference", "render"));
+      for (StreamSpec s : specs) for (FrameSink sink : s.sinks()) stageNames.add("sink-" + sink.describe().replaceFirst(":.*", ""));
       AtomicInteger threadNumber = new AtomicInteger();
       disruptor = new Disruptor<>(FrameSlot::new, config.ring().size(),
           r -> {
-            Thread t = new Thread(r, "segvid-stage-" + threadNumber.incrementAndGet());
+            int k = threadNumber.getAndIncrement();
+            Thread t = new Thread(r, "segvid-" + (k < stageNames.size() ? stageNames.get(k) : "stage-" + k));
             t.setDaemon(true);
             return t;
           },
@@ -112,6 +116,7 @@ public final class Pipeline {
           ProducerType.MULTI, new BlockingWaitStrategy());
       disruptor.setDefaultExceptionHandler(new FailingExceptionHandler(stop));
       ring = disruptor.getRingBuffer();
+      preallocate(ring, config.ring().size(), streams);
       java.util.concurrent.atomic.AtomicLongArray newest = new java.util.concurrent.atomic.AtomicLongArray(streams.size());
       for (int i = 0; i < streams.size(); i++) newest.set(i, -1);
       InferenceStage inference = new InferenceStage(segmenter, config.model().batchSize(), ring, streams, metrics, newest);
@@ -214,6 +219,18 @@ public final class Pipeline {
     @Override
     public void handleOnShutdownException(Throwable ex) {
       // shutting down anyway
+    }
+  }
+
+  private static void preallocate(RingBuffer<FrameSlot> ring, int size, List<StreamContext> streams) {
+    int pixels = 0;
+    StreamContext largest = streams.get(0);
+    for (StreamContext s : streams) {
+      pixels = Math.max(pixels, s.inputSize().pixels());
+      if (s.info().width() * s.info().height() > largest.info().width() * largest.info().height()) largest = s;
+    }
+    for (int i = 0; i < size; i++) {
+      ring.get(i).preallocate(pixels, largest.info().height(), largest.info().width(), 16_384);
     }
   }
 

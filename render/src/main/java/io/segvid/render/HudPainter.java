@@ -22,6 +22,7 @@ public final class HudPainter implements AutoCloseable {
   private final Point p1 = new Point();
   private final Point p2 = new Point();
   private String text = "";
+  private org.bytedeco.javacpp.BytePointer nativeText = new org.bytedeco.javacpp.BytePointer("");
   private long windowStart;
   private int windowFrames;
   private double latencySumMs;
@@ -34,6 +35,8 @@ public final class HudPainter implements AutoCloseable {
     long elapsed = nowNanos - windowStart;
     if (elapsed >= REFRESH_NANOS) {
       text = String.format(Locale.ROOT, "%.1f fps  latency %.0f ms", windowFrames * 1e9 / elapsed, latencySumMs / windowFrames);
+      nativeText.close();
+      nativeText = new org.bytedeco.javacpp.BytePointer(text);
       windowStart = nowNanos;
       windowFrames = 0;
       latencySumMs = 0;
@@ -43,7 +46,7 @@ public final class HudPainter implements AutoCloseable {
   public void paint(Mat frame) {
     if (text.isEmpty()) return;
     rectangle(frame, p1.x(4).y(4), p2.x(230).y(26), shade, -1, 8, 0);
-    putText(frame, text, p1.x(10).y(20), FONT_HERSHEY_SIMPLEX, 0.5, white, 1, LINE_AA, false);
+    putText(frame, nativeText, p1.x(10).y(20), FONT_HERSHEY_SIMPLEX, 0.5, white, 1, LINE_AA, false);
   }
 
   public String text() {
@@ -56,5 +59,6 @@ public final class HudPainter implements AutoCloseable {
     shade.close();
     p1.close();
     p2.close();
+    nativeText.close();
   }
 }

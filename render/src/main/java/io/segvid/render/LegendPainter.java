@@ -22,6 +22,8 @@ public final class LegendPainter implements AutoCloseable {
   private final Point p1 = new Point();
   private final Point p2 = new Point();
   private final boolean[] present;
+  /** Names as native strings, made once: putText(String) would convert on every frame. */
+  private final org.bytedeco.javacpp.BytePointer[] names;
 
   public LegendPainter(List<ClassInfo> classes) {
     this.classes = List.copyOf(classes);
@@ -31,6 +33,8 @@ public final class LegendPainter implements AutoCloseable {
       colors[i] = new Scalar(c.blue(), c.green(), c.red(), 0);
     }
     present = new boolean[256];
+    names = new org.bytedeco.javacpp.BytePointer[classes.size()];
+    for (int i = 0; i < names.length; i++) names[i] = new org.bytedeco.javacpp.BytePointer(classes.get(i).name());
   }
 
   /** Marks which classes occur in {@code ids}; ignores ids outside the model's classes. */
@@ -50,7 +54,7 @@ public final class LegendPainter implements AutoCloseable {
       if (!present[i]) continue;
       rectangle(frame, p1.x(x - 4).y(y - 2), p2.x(frame.cols() - 4).y(y + ROW - 2), shade, -1, 8, 0);
       rectangle(frame, p1.x(x).y(y + 2), p2.x(x + 12).y(y + 14), colors[i], -1, 8, 0);
-      putText(frame, classes.get(i).name(), p1.x(x + 18).y(y + 13), FONT_HERSHEY_SIMPLEX, 0.45, white, 1, LINE_AA, false);
+      putText(frame, names[i], p1.x(x + 18).y(y + 13), FONT_HERSHEY_SIMPLEX, 0.45, white, 1, LINE_AA, false);
       y += ROW;
     }
   }
@@ -58,6 +62,7 @@ public final class LegendPainter implements AutoCloseable {
   @Override
   public void close() {
     for (Scalar s : colors) s.close();
+    for (org.bytedeco.javacpp.BytePointer n : names) n.close();
     white.close();
     shade.close();
     p1.close();

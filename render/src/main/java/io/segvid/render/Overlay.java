@@ -21,6 +21,8 @@ public final class Overlay implements AutoCloseable {
   private final Mat colored = new Mat();
   private final Mat coloredFull = new Mat();
   private final Size frameSize = new Size();
+  /** The mask Mat's data pointer, refreshed only when the Mat is reallocated (data() makes a new object). */
+  private org.bytedeco.javacpp.BytePointer maskData;
 
   public Overlay(Palette palette, double alpha) {
     this.palette = palette;
@@ -29,8 +31,11 @@ public final class Overlay implements AutoCloseable {
 
   /** Writes {@code frame} blended with the colours of {@code ids} (maskH x maskW) into {@code out}. */
   public void render(Mat frame, byte[] ids, int maskH, int maskW, Mat out) {
-    mask.create(maskH, maskW, opencv_core.CV_8UC1);
-    mask.data().put(ids, 0, maskH * maskW);
+    if (maskData == null || mask.rows() != maskH || mask.cols() != maskW) {
+      mask.create(maskH, maskW, opencv_core.CV_8UC1);
+      maskData = mask.data();
+    }
+    maskData.put(ids, 0, maskH * maskW);
     applyColorMap(mask, colored, palette.lut());
     if (alpha <= 0) {
       frame.copyTo(out);

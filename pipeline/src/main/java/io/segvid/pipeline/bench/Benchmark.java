@@ -180,7 +180,8 @@ public final class Benchmark {
     MeterRegistry registry = new SimpleMeterRegistry();
     long total = r == null ? 0 : (long) (int) r.get("frames");
     AtomicLong rendered = new AtomicLong();
-    long[] window = new long[4];  // start nanos, end nanos, alloc at warm-up, alloc at end
+    long[] window = new long[4];
+    Map<String, Long> perThread = new java.util.HashMap<>();  // start nanos, end nanos, alloc at warm-up, alloc at end
     long warmFrames = Math.min(50, total / 4);
     long endFrames = total - warmFrames;
     Pipeline.Listener listener = new Pipeline.Listener() {
@@ -194,12 +195,20 @@ public final class Benchmark {
         long n = rendered.incrementAndGet();
         // Steady state only, and while every frame-path thread (capture included) is alive.
         if (r != null && n == warmFrames) {
-          window[2] = Memory.allocatedBy("segvid-");
+          perThread.putAll(Memory.allocatedByThread("segvid-"));
           window[3] = n;
         }
         if (r != null && n == endFrames) {
-          long bytes = Memory.allocatedBy("segvid-") - window[2];
+          Map<String, Long> now = Memory.allocatedByThread("segvid-");
+          Map<String, Object> byThread = new LinkedHashMap<>();
+          long bytes = 0;
+          for (Map.Entry<String, Long> e : now.entrySet()) {
+            long delta = e.getValue() - perThread.getOrDefault(e.getKey(), 0L);
+            bytes += delta;
+            byThread.put(e.getKey(), Math.round((double) delta / (n - window[3])));
+          }
           r.put("alloc_bytes_per_frame", Math.round((double) bytes / (n - window[3])));
+          r.put("alloc_bytes_per_frame_by_thread", byThread);
         }
       }
 

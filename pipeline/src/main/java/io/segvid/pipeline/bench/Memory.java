@@ -24,14 +24,30 @@ public final class Memory {
     return 0;
   }
 
+  /**
+   * Bytes allocated so far per thread whose name starts with the prefix. What this call itself
+   * allocates (listing threads is not free) is taken off the calling thread's figure.
+   */
+  public static java.util.Map<String, Long> allocatedByThread(String threadPrefix) {
+    Thread self = Thread.currentThread();
+    long before = THREADS.getThreadAllocatedBytes(self.getId());
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    Thread[] all = new Thread[Thread.activeCount() + 16];
+    int n = Thread.enumerate(all);
+    for (int i = 0; i < n; i++) {
+      Thread t = all[i];
+      if (t == self || !t.getName().startsWith(threadPrefix)) continue;
+      long b = THREADS.getThreadAllocatedBytes(t.getId());
+      if (b > 0) out.merge(t.getName(), b, Long::sum);
+    }
+    if (self.getName().startsWith(threadPrefix)) out.merge(self.getName(), before, Long::sum);
+    return out;
+  }
+
   /** Bytes allocated so far by the named threads (prefix match); threads that ended are not counted. */
   public static long allocatedBy(String threadPrefix) {
     long total = 0;
-    for (Thread t : Thread.getAllStackTraces().keySet()) {
-      if (!t.getName().startsWith(threadPrefix)) continue;
-      long b = THREADS.getThreadAllocatedBytes(t.getId());
-      if (b > 0) total += b;
-    }
+    for (long b : allocatedByThread(threadPrefix).values()) total += b;
     return total;
   }
 }

@@ -41,14 +41,28 @@ public final class FrameSlot {
   public int audioChannels;
   public int sampleRate;
 
-  /** Makes sure the model buffers fit {@code h x w}; reallocates only when the size changes. */
+  /**
+   * Makes the model buffers hold {@code h x w}. Buffers only grow (they are capacity, the valid part
+   * is inputHeight x inputWidth), so streams of different sizes sharing the ring never reallocate.
+   */
   public void ensureModelSize(int h, int w) {
-    if (modelInput.length != h * w * 3) {
+    if (modelInput.length < h * w * 3) {
       modelInput = new byte[h * w * 3];
       mask = new byte[h * w];
     }
     inputHeight = h;
     inputWidth = w;
+  }
+
+  /** Allocates everything up front, so the frame path never does. */
+  public void preallocate(int modelPixels, int frameHeight, int frameWidth, int audioSamples) {
+    if (modelInput.length < modelPixels * 3) {
+      modelInput = new byte[modelPixels * 3];
+      mask = new byte[modelPixels];
+    }
+    frame.create(frameHeight, frameWidth, org.bytedeco.opencv.global.opencv_core.CV_8UC3);
+    rendered.create(frameHeight, frameWidth, org.bytedeco.opencv.global.opencv_core.CV_8UC3);
+    ensureAudioCapacity(audioSamples);
   }
 
   public void ensureAudioCapacity(int samples) {
