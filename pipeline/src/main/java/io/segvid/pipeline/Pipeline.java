@@ -117,6 +117,7 @@ public final class Pipeline {
       disruptor.setDefaultExceptionHandler(new FailingExceptionHandler(stop));
       ring = disruptor.getRingBuffer();
       preallocate(ring, config.ring().size(), streams);
+      io.segvid.pipeline.metrics.Metrics.bindRing(registry, ring);
       java.util.concurrent.atomic.AtomicLongArray newest = new java.util.concurrent.atomic.AtomicLongArray(streams.size());
       for (int i = 0; i < streams.size(); i++) newest.set(i, -1);
       InferenceStage inference = new InferenceStage(segmenter, config.model().batchSize(), ring, streams, metrics, newest);

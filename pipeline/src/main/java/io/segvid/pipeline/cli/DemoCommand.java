@@ -1,6 +1,5 @@
 package io.segvid.pipeline.cli;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.segvid.config.PipelineConfig;
 import io.segvid.pipeline.Pipeline;
 import java.nio.file.Path;
@@ -29,8 +28,13 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path video = out.resolve("highway-segmented.mp4");
     Path preview = out.resolve("preview.png");
-    PipelineConfig config = options.resolve(List.of(io.segvid.config.Home.resolve(source).toString()), List.of("file:" + video, "preview:" + preview));
-    Pipeline.Outcome outcome = PipelineLauncher.launch(config, new SimpleMeterRegistry(), System.out);
+    var registry = io.segvid.pipeline.metrics.Metrics.create();
+    PipelineConfig config = options.resolve(List.of(io.segvid.config.Home.resolve(source).toString()),
+        List.of("file:" + video, "preview:" + preview));
+    Pipeline.Outcome outcome;
+    try (var metricsServer = options.metricsServer(registry)) {
+      outcome = PipelineLauncher.launch(config, registry, System.out);
+    }
     long frames = (long) outcome.metrics().get(0).framesOut.count();
     System.out.printf(Locale.ROOT, "demo: %d frames in %.1f s wall (%.1f fps)%n  recording: %s%n  preview:   %s%n",
         frames, outcome.seconds(), frames / outcome.seconds(), video, preview);

@@ -1,6 +1,5 @@
 package io.segvid.pipeline.cli;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.segvid.config.PipelineConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +22,11 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    var registry = io.segvid.pipeline.metrics.Metrics.create();
     PipelineConfig config = options.resolve(sources, sinks);
-    PipelineLauncher.launch(config, new SimpleMeterRegistry(), System.out);
+    try (var metricsServer = options.metricsServer(registry)) {
+      PipelineLauncher.launch(config, registry, System.out);
+    }
     return 0;
   }
 }

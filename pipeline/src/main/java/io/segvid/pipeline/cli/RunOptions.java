@@ -36,8 +36,18 @@ public final class RunOptions {
   Integer smoothingFrames;
   @Option(names = "--duration", description = "Stop after this many seconds.")
   Double duration;
+  @Option(names = "--metrics-port", description = "Serve Prometheus metrics at http://127.0.0.1:PORT/metrics.")
+  Integer metricsPort;
+  @Option(names = "--metrics-host", defaultValue = "127.0.0.1", description = "Address for --metrics-port (default: ${DEFAULT-VALUE}).")
+  String metricsHost;
   @Option(names = "--progress", negatable = true, description = "Progress bar for file sources (default on).")
   Boolean progress;
+
+  /** Starts the scrape endpoint if asked for; null otherwise. */
+  io.segvid.pipeline.metrics.MetricsServer metricsServer(io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry)
+      throws java.io.IOException {
+    return metricsPort == null ? null : new io.segvid.pipeline.metrics.MetricsServer(metricsHost, metricsPort, registry);
+  }
 
   /** The config file (or defaults) with every given flag applied on top. */
   PipelineConfig resolve(List<String> sources, List<String> sinks) {
