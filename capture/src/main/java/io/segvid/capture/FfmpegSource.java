@@ -38,6 +38,8 @@ public class FfmpegSource implements VideoSource {
     FFmpegFrameGrabber g = new FFmpegFrameGrabber(address);
     if (format != null) g.setFormat(format);
     options.forEach(g::setOption);
+    // Frame-threaded decoding holds frames back (one per extra thread): live sources decode on one.
+    if (live) g.setVideoOption("threads", "1");
     g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
     g.setSampleFormat(avutil.AV_SAMPLE_FMT_S16);
     g.setSampleMode(FrameGrabber.SampleMode.SHORT);

@@ -105,7 +105,6 @@ public final class Sources {
     o.put("flags", "low_delay");
     o.put("probesize", "32768");
     o.put("analyzeduration", "0");
-    o.put("threads", "1");
     return o;
   }
 
