@@ -87,13 +87,22 @@ class RtspLiveTest {
   }
 
   @Test
-  void pullsWithoutAnyFileSink() throws Exception {
-    try (RtspServer server = RtspServer.start();
-         SegvidProcess segvid = SegvidProcess.start(tmp.resolve("pull.log"), Map.of(),
-             "--source", server.url("/test"), "--duration", "6")) {
-      segvid.awaitMoreFrames("frames pulled", 20, 60);
-      assertTrue(segvid.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "--duration ends the run");
-      assertEquals(0, segvid.process.exitValue(), segvid.logText());
+  void credentialsNeverShowAndDurationEndsTheRun() throws Exception {
+    try (RtspServer server = RtspServer.start()) {
+      String url = server.url("/test").replace("rtsp://", "rtsp://operator:s3cr3t-pw@");
+      try (SegvidProcess segvid = SegvidProcess.start(tmp.resolve("pull.log"), Map.of(), "--source", url, "--duration", "6")) {
+        segvid.awaitMoreFrames("frames pulled", 20, 60);
+        String page = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + segvid.httpPort + "/")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = segvid.metrics().toString();
+        assertTrue(segvid.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "--duration ends the run");
+        assertEquals(0, segvid.process.exitValue(), segvid.logText());
+        for (String text : new String[] {page, metrics, segvid.logText()}) {
+          assertTrue(!text.contains("s3cr3t-pw"), "password leaked: " + text);
+        }
+        assertTrue(page.contains("rtsp://***@127.0.0.1"), "the page names the stream without credentials");
+      }
     }
   }
 }
