@@ -94,7 +94,7 @@ public final class Sources {
   }
 
   /** Quoting for a path inside a filter graph argument (two levels: option value, then graph). */
-  static String escapeFilterPath(String path) {
+  public static String escapeFilterPath(String path) {
     String level1 = path.replace("\\", "\\\\").replace(":", "\\:").replace("'", "\\'");
     return level1.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;").replace("[", "\\[").replace("]", "\\]");
   }

@@ -51,6 +51,10 @@ public record PipelineConfig(
     return new PipelineConfig(sources, sinks, model, ring, r, recording, live, progress, durationSeconds);
   }
 
+  public PipelineConfig withRecording(RecordingConfig r) {
+    return new PipelineConfig(sources, sinks, model, ring, render, r, live, progress, durationSeconds);
+  }
+
   public PipelineConfig withLive(LiveConfig l) {
     return new PipelineConfig(sources, sinks, model, ring, render, recording, l, progress, durationSeconds);
   }

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.segvid.capture.SourceSpec;
 import io.segvid.capture.Sources;
 import io.segvid.config.PipelineConfig;
-import io.segvid.config.RecordingConfig;
 import io.segvid.inference.InputSize;
 import io.segvid.inference.Segmenter;
 import io.segvid.pipeline.Pipeline;
@@ -52,7 +51,10 @@ public final class Benchmark {
   private final int streams;
   private final Path work;
 
-  public Benchmark(PipelineConfig config, Path video, Models models, int streams, Path work) {
+  private final long soakFrames;
+
+  public Benchmark(PipelineConfig config, Path video, Models models, int streams, Path work, long soakFrames) {
+    this.soakFrames = soakFrames;
     this.config = config;
     this.video = video;
     this.models = models;
@@ -83,7 +85,12 @@ public final class Benchmark {
     r.put("pipeline_vs_model_only", round(pipeline / modelOnly, 3));
     r.put("pipeline_vs_sequential", round(pipeline / sequential, 3));
     r.put("rss_end_mb", mb(Memory.residentBytes()));
+    if (soakFrames > 0) {
+      log.printf("bench: soak, %d frames ...%n", soakFrames);
+      soak(r);
+    }
     r.put("batch_size", config.model().batchSize());
+    r.put("codec", config.recording().codec());
     r.put("threads", config.model().threads() > 0 ? config.model().threads() : Runtime.getRuntime().availableProcessors());
     r.put("cpus", Runtime.getRuntime().availableProcessors());
     return r;
@@ -146,7 +153,7 @@ public final class Benchmark {
            FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toString(), g.getImageWidth(), g.getImageHeight(), 0)) {
         rec.setFormat("matroska");
         rec.setFrameRate(g.getFrameRate());
-        rec.setVideoCodec(org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264);
+        rec.setVideoCodec(RecordingSink.codecId(config.recording().codec()));
         rec.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
         rec.setVideoBitrate((int) (g.getImageWidth() * (long) g.getImageHeight() * g.getFrameRate() * 0.12));
         rec.start();
@@ -175,7 +182,7 @@ public final class Benchmark {
     for (int i = 0; i < copies; i++) {
       SourceSpec src = Sources.parse(video.toString());
       specs.add(new Pipeline.StreamSpec(src, List.of(new RecordingSink(work.resolve("pipeline-" + copies + "-" + i + ".mkv"),
-          RecordingConfig.defaults()))));
+          config.recording()))));
     }
     MeterRegistry registry = new SimpleMeterRegistry();
     long total = r == null ? 0 : (long) (int) r.get("frames");
@@ -223,6 +230,41 @@ public final class Benchmark {
     long frames = 0;
     for (PipelineMetrics m : outcome.metrics()) frames += (long) m.framesOut.count();
     return frames / ((window[1] - window[0]) / 1e9);
+  }
+
+  /**
+   * Resident memory over a long run: the video looped without pacing through the full pipeline into
+   * a stats sink, lossless, RSS sampled every tenth of the way. A leak per frame shows as a slope.
+   */
+  private void soak(Map<String, Object> r) throws Exception {
+    String graph = "lavfi:movie=" + io.segvid.capture.Sources.escapeFilterPath(video.toAbsolutePath().toString())
+        + ":loop=0,setpts=N/FRAME_RATE/TB,nopace";
+    StopSignal stop = new StopSignal();
+    List<Pipeline.StreamSpec> specs = List.of(new Pipeline.StreamSpec(Sources.parse(graph),
+        List.of(new io.segvid.pipeline.sink.StatsSink(work.resolve("soak.jsonl")))));
+    List<Double> samples = new ArrayList<>();
+    AtomicLong rendered = new AtomicLong();
+    long step = Math.max(1, soakFrames / 10);
+    Pipeline.Listener listener = new Pipeline.Listener() {
+      @Override
+      public void frameRendered() {
+        long n = rendered.incrementAndGet();
+        if (n % step == 0) samples.add(mb(Memory.residentBytes()));
+        if (n >= soakFrames) stop.request("soak done");
+      }
+    };
+    PipelineConfig soakConfig = config.withProgress(false).withRing(new io.segvid.config.RingConfig(
+        config.ring().size(), io.segvid.config.RingPolicy.LOSSLESS));
+    long t0 = System.nanoTime();
+    Pipeline.run(soakConfig, specs, models::open, new SimpleMeterRegistry(), stop, listener);
+    if (stop.failure() != null) throw new IllegalStateException("soak failed: " + stop.failure().getMessage(), stop.failure());
+    r.put("soak_frames", rendered.get());
+    r.put("soak_fps", round(rendered.get() / ((System.nanoTime() - t0) / 1e9)));
+    r.put("soak_rss_mb", samples);
+    if (samples.size() >= 3) {
+      // Growth from the second sample (after warm-up and first-use allocations) to the last.
+      r.put("soak_rss_growth_mb", round(samples.get(samples.size() - 1) - samples.get(1), 1));
+    }
   }
 
   private static Map<String, Object> latencies(PipelineMetrics m) {

@@ -28,6 +28,9 @@ public final class BenchCommand implements Callable<Integer> {
   Path json;
   @Option(names = "--streams", defaultValue = "2", description = "Copies of the source for multi_stream_fps (default: ${DEFAULT-VALUE}).")
   int streams;
+  @Option(names = "--soak-frames", defaultValue = "0",
+      description = "Also run this many frames (the video looped) and sample resident memory, e.g. 10000.")
+  long soakFrames;
   @Option(names = "--work", defaultValue = "out/bench", description = "Folder for the recordings it makes (default: ${DEFAULT-VALUE}).")
   Path work;
   @Mixin
@@ -41,7 +44,7 @@ public final class BenchCommand implements Callable<Integer> {
     PipelineConfig config = options.resolve(List.of(video.toString()), List.of());
     PipelineLauncher.Model model = PipelineLauncher.model(config);
     Benchmark bench = new Benchmark(config, video,
-        () -> SavedModelSegmenter.open(model.path(), model.overrides(), model.threads()), streams, work);
+        () -> SavedModelSegmenter.open(model.path(), model.overrides(), model.threads()), streams, work, soakFrames);
     Map<String, Object> r = bench.run(System.err);
     print(r);
     if (json != null) {
@@ -58,9 +61,12 @@ public final class BenchCommand implements Callable<Integer> {
         r.get("source"), r.get("frames"), r.get("frame_size"), r.get("input_size"), r.get("batch_size"), r.get("threads"), r.get("cpus"));
     System.out.printf(Locale.ROOT, "%-26s %10s%n", "measure", "value");
     for (String k : List.of("model_only_fps", "sequential_fps", "pipeline_fps", "multi_stream_fps",
-        "pipeline_vs_model_only", "pipeline_vs_sequential", "alloc_bytes_per_frame", "rss_start_mb", "rss_end_mb")) {
+        "pipeline_vs_model_only", "pipeline_vs_sequential", "alloc_bytes_per_frame", "rss_start_mb", "rss_end_mb",
+        "soak_frames", "soak_fps", "soak_rss_growth_mb")) {
+      if (!r.containsKey(k)) continue;
       System.out.printf(Locale.ROOT, "%-26s %10s%n", k + (k.equals("multi_stream_fps") ? " (" + r.get("multi_streams") + ")" : ""), r.get(k));
     }
+    if (r.containsKey("soak_rss_mb")) System.out.printf(Locale.ROOT, "%-26s %s%n", "soak rss samples (MB)", r.get("soak_rss_mb"));
     System.out.printf(Locale.ROOT, "%-26s %8s %8s %8s %8s%n", "latency ms (pipeline)", "p50", "p95", "p99", "mean");
     Map<String, Object> lat = (Map<String, Object>) r.get("latency_ms");
     lat.forEach((stage, v) -> {

@@ -36,6 +36,8 @@ public final class RunOptions {
   Integer smoothingFrames;
   @Option(names = "--duration", description = "Stop after this many seconds.")
   Double duration;
+  @Option(names = "--codec", description = "Recording codec: h264 (default), mpeg4 or mjpeg.")
+  String codec;
   @Option(names = "--metrics-port", description = "Serve Prometheus metrics at http://127.0.0.1:PORT/metrics.")
   Integer metricsPort;
   @Option(names = "--metrics-host", defaultValue = "127.0.0.1", description = "Address for --metrics-port (default: ${DEFAULT-VALUE}).")
@@ -71,6 +73,10 @@ public final class RunOptions {
     RenderConfig rc = c.render();
     c = c.withRender(new RenderConfig(alpha != null ? alpha : rc.alpha(), legend != null ? legend : rc.legend(),
         hud != null ? hud : rc.hud(), smoothingFrames != null ? smoothingFrames : rc.smoothingFrames()));
+    if (codec != null) {
+      io.segvid.config.RecordingConfig rec = c.recording();
+      c = c.withRecording(new io.segvid.config.RecordingConfig(codec, rec.gopSeconds(), rec.bitrateKbps(), rec.audio()));
+    }
     if (progress != null) c = c.withProgress(progress);
     if (duration != null) c = c.withDuration(duration);
     return c;

@@ -52,6 +52,15 @@ public final class RecordingSink implements FrameSink {
     };
   }
 
+  /** FFmpeg codec id of a recording.codec value. */
+  public static int codecId(String codec) {
+    return switch (codec) {
+      case "mpeg4" -> avcodec.AV_CODEC_ID_MPEG4;
+      case "mjpeg" -> avcodec.AV_CODEC_ID_MJPEG;
+      default -> avcodec.AV_CODEC_ID_H264;
+    };
+  }
+
   @Override
   public String describe() {
     return "file:" + file;
@@ -74,11 +83,7 @@ public final class RecordingSink implements FrameSink {
     r.setFrameRate(fps);
     r.setGopSize(Math.max(1, (int) Math.round(fps * config.gopSeconds())));
     r.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
-    r.setVideoCodec(switch (config.codec()) {
-      case "mpeg4" -> avcodec.AV_CODEC_ID_MPEG4;
-      case "mjpeg" -> avcodec.AV_CODEC_ID_MJPEG;
-      default -> avcodec.AV_CODEC_ID_H264;
-    });
+    r.setVideoCodec(codecId(config.codec()));
     int bitrate = config.bitrateKbps() > 0 ? config.bitrateKbps() * 1000
         : (int) Math.min(50_000_000, stream.info().width() * (long) stream.info().height() * fps * 0.12);
     r.setVideoBitrate(bitrate);
