@@ -34,6 +34,9 @@ public final class FrameSlot {
   /** Rendered output, BGR at the source size. */
   public final Mat rendered = new Mat();
 
+  /** Wraps {@link #rendered} as a JavaCV Frame for encoders; one per slot so the wrapper is made once. */
+  private final org.bytedeco.javacv.OpenCVFrameConverter.ToMat renderedConverter = new org.bytedeco.javacv.OpenCVFrameConverter.ToMat();
+
   /** Interleaved signed 16-bit samples; {@code audioSamples} values are valid. */
   public short[] audio = new short[0];
   public ShortBuffer audioBuffer = ShortBuffer.wrap(audio);
@@ -76,8 +79,14 @@ public final class FrameSlot {
     return kind == Kind.VIDEO;
   }
 
+  /** The rendered frame as a JavaCV Frame (reused while the Mat keeps its buffer). */
+  public org.bytedeco.javacv.Frame renderedFrame() {
+    return renderedConverter.convert(rendered);
+  }
+
   /** Releases the slot's native buffers when the ring is torn down. */
   public void release() {
+    renderedConverter.close();
     frame.close();
     rendered.close();
   }

@@ -13,7 +13,6 @@ import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameRecorder;
-import org.bytedeco.javacv.OpenCVFrameConverter;
 
 /**
  * Records the rendered video (and the source's audio) to a file. Crash-safe containers only: MP4/MOV
@@ -28,7 +27,6 @@ public final class RecordingSink implements FrameSink {
   private final Path file;
   private final RecordingConfig config;
   private final String format;
-  private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
   private FFmpegFrameRecorder recorder;
   private boolean audio;
 
@@ -117,7 +115,7 @@ public final class RecordingSink implements FrameSink {
   public void video(FrameSlot slot) throws IOException {
     // Source time when it moves forward; otherwise the next frame slot keeps every frame, in order.
     if (slot.timestampMicros > recorder.getTimestamp()) recorder.setTimestamp(slot.timestampMicros);
-    Frame frame = converter.convert(slot.rendered);
+    Frame frame = slot.renderedFrame();
     try {
       recorder.record(frame, avutil.AV_PIX_FMT_BGR24);
     } catch (FrameRecorder.Exception e) {
@@ -156,6 +154,5 @@ public final class RecordingSink implements FrameSink {
       }
       recorder = null;
     }
-    converter.close();
   }
 }

@@ -8,13 +8,11 @@ import java.awt.GraphicsEnvironment;
 import java.io.IOException;
 import javax.swing.WindowConstants;
 import org.bytedeco.javacv.CanvasFrame;
-import org.bytedeco.javacv.OpenCVFrameConverter;
 
 /** A live window (JavaCV CanvasFrame). Closing it stops the run cleanly. */
 public final class WindowSink implements FrameSink {
 
   private final StopSignal stop;
-  private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
   private CanvasFrame canvas;
   private String title = "segvid";
 
@@ -54,7 +52,7 @@ public final class WindowSink implements FrameSink {
 
   @Override
   public void video(FrameSlot slot) {
-    if (canvas != null && canvas.isVisible()) canvas.showImage(converter.convert(slot.rendered));
+    if (canvas != null && canvas.isVisible()) canvas.showImage(slot.renderedFrame());
   }
 
   @Override
@@ -66,6 +64,5 @@ public final class WindowSink implements FrameSink {
       canvas.dispose();
       canvas = null;
     }
-    converter.close();
   }
 }
