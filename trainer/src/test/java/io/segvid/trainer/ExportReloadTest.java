@@ -35,7 +35,15 @@ class ExportReloadTest {
   @Test
   void exportReloadsBitIdenticallyInAFreshJvm() throws Exception {
     Path modelDir = tmp.resolve("model");
-    ModelExporter.export(TinyModels.spec(3), trainedWeights(), TinyModels.metadata(3, 48, 64), modelDir);
+    Map<String, float[]> weights = trainedWeights();
+    ModelExporter.export(TinyModels.spec(3), weights, TinyModels.metadata(3, 48, 64), modelDir);
+
+    // --init-from reads the exported variables back exactly (training can continue from a shipped model).
+    try (TrainGraph g = new TrainGraph(TinyModels.spec(3), OptimizerKind.ADAM, 0f, 0.9f, 1)) {
+      Map<String, float[]> back = io.segvid.trainer.model.SavedModelWeights.read(modelDir, g.params().all().values());
+      assertEquals(weights.keySet(), back.keySet());
+      for (String name : weights.keySet()) assertArrayEquals(weights.get(name), back.get(name), name);
+    }
 
     try (SavedModelBundle bundle = SavedModelBundle.load(modelDir.toString(), "serve")) {
       Signature sig = bundle.signatures().stream().filter(s -> s.key().equals("serving_default")).findFirst().orElseThrow();

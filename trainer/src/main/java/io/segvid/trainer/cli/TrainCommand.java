@@ -31,6 +31,9 @@ public final class TrainCommand implements Callable<Integer> {
   Path out;
   @Option(names = "--resume", description = "Continue the run in OUT where it stopped (its saved options win).")
   boolean resume;
+  @Option(names = "--init-from", description = "Start from the weights of an exported model (same architecture flags), "
+      + "with a new schedule: fine-tuning or training on.")
+  Path initFrom;
 
   @Option(names = "--backbone", defaultValue = "mobilenetv2", description = "mobilenetv2 or resnet50 (default: ${DEFAULT-VALUE}).")
   String backbone;
@@ -97,7 +100,10 @@ public final class TrainCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "%d training and %d validation images, %d classes, ignore id %d%n",
         train.size(), valSet.size(), classes.numClasses(), classes.ignoreId());
     int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-    TrainingState end = new Trainer(options, classes, train, valSet, out, System.out, t).run(resume);
+    if (initFrom != null && !java.nio.file.Files.isDirectory(initFrom)) {
+      throw new IllegalArgumentException("--init-from " + initFrom + " does not exist");
+    }
+    TrainingState end = new Trainer(options, classes, train, valSet, out, System.out, t).run(resume, initFrom);
     System.out.printf(Locale.ROOT, "done: %d epochs in %.1f min; best val mIoU %.4f (epoch %d); model in %s%n",
         end.epoch(), end.seconds() / 60, end.bestMiou(), end.bestEpoch(), out.resolve("model"));
     return 0;

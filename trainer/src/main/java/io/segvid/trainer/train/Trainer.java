@@ -73,6 +73,11 @@ public final class Trainer {
   }
 
   public TrainingState run(boolean resume) throws IOException, InterruptedException {
+    return run(resume, null);
+  }
+
+  /** {@code initFrom}: an exported model whose weights start a new run (ignored when resuming). */
+  public TrainingState run(boolean resume, Path initFrom) throws IOException, InterruptedException {
     Files.createDirectories(run.root());
     float[] classWeights = switch (options.classWeights()) {
       case "none" -> ClassWeights.uniform(classes.numClasses());
@@ -101,6 +106,10 @@ public final class Trainer {
         state = JSON.readValue(run.checkpoint().resolve("state.json").toFile(), TrainingState.class);
         log.printf(Locale.ROOT, "resuming after epoch %d (step %d, best val mIoU %.4f at epoch %d)%n",
             state.epoch(), state.step(), state.bestMiou(), state.bestEpoch());
+      } else if (initFrom != null) {
+        graph.loadModel(io.segvid.trainer.model.SavedModelWeights.read(initFrom, graph.params().all().values()));
+        graph.loadOptimizer(graph.freshOptimizerValues());
+        log.printf(Locale.ROOT, "starting from the weights of %s, %,d parameters%n", initFrom, graph.params().parameterCount());
       } else {
         graph.loadModel(graph.freshModelValues(options.seed()));
         graph.loadOptimizer(graph.freshOptimizerValues());
