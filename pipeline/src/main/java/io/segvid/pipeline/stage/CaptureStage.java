@@ -7,6 +7,7 @@ import io.segvid.capture.VideoSource;
 import io.segvid.pipeline.ring.FrameSlot;
 import java.nio.ShortBuffer;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -272,7 +273,12 @@ public final class CaptureStage {
   }
 
   private long claim() {
-    if (stream.lossless()) return ring.next();
+    if (stream.lossless()) {
+      // The Disruptor's next() waits for a full ring by spinning on parkNanos(1): a busy loop that
+      // takes a core from inference for as long as a file is read faster than it is segmented.
+      while (!ring.hasAvailableCapacity(1)) LockSupport.parkNanos(500_000);
+      return ring.next();
+    }
     try {
       return ring.tryNext();
     } catch (InsufficientCapacityException e) {
