@@ -87,10 +87,17 @@ class ViewTest {
       assertTrue(lit > 10_000, "the video is on the page: " + lit);
       assertTrue(changed > 1_000, "the video updates: " + changed + " pixels changed");
 
-      String dom = run(tmp.resolve("dom.txt"), chromiumArgs(url, "--dump-dom", "c"));
+      // The DOM is dumped when Chromium's timer fires; on a loaded machine the page's first metrics
+      // fetch may not have landed yet, so allow a few dumps.
+      String dom = "";
+      long rendered = -1;
+      for (int attempt = 0; attempt < 3 && rendered < 0; attempt++) {
+        dom = run(tmp.resolve("dom.txt"), chromiumArgs(url, "--dump-dom", "c" + attempt));
+        Matcher frames = Pattern.compile("id=\"frames\">(\\d+)<").matcher(dom);
+        if (frames.find()) rendered = Long.parseLong(frames.group(1));
+      }
       assertTrue(dom.contains("<li><span class=\"sw\"") && dom.contains("pedestrian"), "legend of the model's classes");
-      Matcher frames = Pattern.compile("id=\"frames\">(\\d+)<").matcher(dom);
-      assertTrue(frames.find() && Long.parseLong(frames.group(1)) > 0, "live metrics filled in by the page: " + dom);
+      assertTrue(rendered > 0, "live metrics filled in by the page: " + dom);
       assertEquals(143, segvid.terminate(30));
     }
   }
