@@ -58,13 +58,7 @@ public record ModelMetadata(
     return classes.size();
   }
 
-  public ModelMetadata withInputSize(int height, int width) {
-    return new ModelMetadata(classes, ignoreId, height, width, signature, inputKey, outputKey, inputScaling, outputKind, architecture);
-  }
 
-  public ModelMetadata withIo(String inKey, String outKey, InputScaling scaling, OutputKind kind) {
-    return new ModelMetadata(classes, ignoreId, inputHeight, inputWidth, signature, inKey, outKey, scaling, kind, architecture);
-  }
 
   public static ModelMetadata read(Path modelDir) throws IOException {
     Path file = modelDir.resolve(FILE_NAME);

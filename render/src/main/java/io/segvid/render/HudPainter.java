@@ -49,9 +49,6 @@ public final class HudPainter implements AutoCloseable {
     putText(frame, nativeText, p1.x(10).y(20), FONT_HERSHEY_SIMPLEX, 0.5, white, 1, LINE_AA, false);
   }
 
-  public String text() {
-    return text;
-  }
 
   @Override
   public void close() {

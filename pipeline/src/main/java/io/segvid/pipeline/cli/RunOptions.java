@@ -57,16 +57,16 @@ public final class RunOptions {
     if (!sources.isEmpty()) c = c.withSources(sources);
     if (!sinks.isEmpty()) c = c.withSinks(sinks);
     ModelConfig m = c.model();
+    io.segvid.inference.ModelOverrides o = model.overrides();
     String inputSize = model.inputSize();
     c = c.withModel(new ModelConfig(
         model.model != null ? model.model.toString() : m.path(),
         inputSize != null ? io.segvid.config.FrameSize.parse(inputSize) : m.inputSize(),
         batchSize != null ? batchSize : m.batchSize(),
         model.threads != null ? model.threads : m.threads(),
-        pick(model, "signature", m.signature()), pick(model, "inputKey", m.inputKey()),
-        pick(model, "outputKey", m.outputKey()), pick(model, "inputScaling", m.inputScaling()),
-        pick(model, "outputKind", m.outputKind()),
-        model.overrides().numClasses() != null ? model.overrides().numClasses() : m.numClasses()));
+        or(o.signature(), m.signature()), or(o.inputKey(), m.inputKey()), or(o.outputKey(), m.outputKey()),
+        or(lower(o.inputScaling()), m.inputScaling()), or(lower(o.outputKind()), m.outputKind()),
+        or(o.numClasses(), m.numClasses())));
     RingConfig r = c.ring();
     c = c.withRing(new RingConfig(ringSize != null ? ringSize : r.size(),
         policy != null ? parsePolicy(policy) : r.policy()));
@@ -82,17 +82,12 @@ public final class RunOptions {
     return c;
   }
 
-  private static String pick(ModelOptions o, String field, String fallback) {
-    var ov = o.overrides();
-    String v = switch (field) {
-      case "signature" -> ov.signature();
-      case "inputKey" -> ov.inputKey();
-      case "outputKey" -> ov.outputKey();
-      case "inputScaling" -> ov.inputScaling() == null ? null : ov.inputScaling().name().toLowerCase(Locale.ROOT);
-      case "outputKind" -> ov.outputKind() == null ? null : ov.outputKind().name().toLowerCase(Locale.ROOT);
-      default -> null;
-    };
-    return v != null ? v : fallback;
+  private static <T> T or(T flag, T fromConfig) {
+    return flag != null ? flag : fromConfig;
+  }
+
+  private static String lower(Enum<?> e) {
+    return e == null ? null : e.name().toLowerCase(Locale.ROOT);
   }
 
   private static RingPolicy parsePolicy(String p) {

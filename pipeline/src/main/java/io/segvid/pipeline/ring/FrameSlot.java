@@ -75,9 +75,6 @@ public final class FrameSlot {
     }
   }
 
-  public boolean isVideo() {
-    return kind == Kind.VIDEO;
-  }
 
   /** The rendered frame as a JavaCV Frame (reused while the Mat keeps its buffer). */
   public org.bytedeco.javacv.Frame renderedFrame() {

@@ -131,7 +131,7 @@ public final class BrowserSink extends LatestFrameSink {
   }
 
   private void snapshot(HttpExchange ex) throws IOException {
-    byte[] latest = awaitFrame(-1, 5000);
+    byte[] latest = awaitFrame(5000);
     if (latest == null) send(ex, 503, "text/plain", "no frame yet\n".getBytes(StandardCharsets.UTF_8));
     else send(ex, 200, "image/jpeg", latest);
   }
@@ -206,10 +206,10 @@ public final class BrowserSink extends LatestFrameSink {
     return (long) sum;
   }
 
-  private byte[] awaitFrame(long after, long millis) {
+  private byte[] awaitFrame(long millis) {
     synchronized (frameLock) {
       long deadline = System.currentTimeMillis() + millis;
-      while ((jpeg == null || version == after) && System.currentTimeMillis() < deadline) {
+      while (jpeg == null && System.currentTimeMillis() < deadline) {
         try {
           frameLock.wait(100);
         } catch (InterruptedException e) {

@@ -24,7 +24,6 @@ public abstract class LatestFrameSink implements FrameSink {
   private long pendingTimestamp;
   private volatile boolean closed;
   private volatile long skipped;
-  private volatile long delivered;
   private Thread worker;
 
   /** Starts the worker; call at the end of {@link #open}. */
@@ -71,7 +70,6 @@ public abstract class LatestFrameSink implements FrameSink {
       }
       try {
         deliver(working, index, captureNanos, timestamp);
-        delivered++;
       } catch (Exception | LinkageError e) {
         LOG.warn("{}: {}", describe(), e.getMessage());
       }
@@ -86,9 +84,6 @@ public abstract class LatestFrameSink implements FrameSink {
     return skipped;
   }
 
-  public long delivered() {
-    return delivered;
-  }
 
   protected boolean isClosed() {
     return closed;

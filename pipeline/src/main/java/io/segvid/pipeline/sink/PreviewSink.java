@@ -48,9 +48,6 @@ public final class PreviewSink implements FrameSink {
     written = true;
   }
 
-  public boolean written() {
-    return written;
-  }
 
   @Override
   public void finish() { }

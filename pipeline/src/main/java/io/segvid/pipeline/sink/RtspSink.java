@@ -121,11 +121,6 @@ public final class RtspSink extends LatestFrameSink {
     }
   }
 
-  /** Successful connections so far (1 after the first, more after reconnects). */
-  public long connects() {
-    return connects;
-  }
-
   @Override
   public void finish() {
     stopWorker();
