@@ -1,6 +1,5 @@
 package io.segvid.pipeline;
 
-import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
@@ -18,6 +17,8 @@ import io.segvid.inference.InputSize;
 import io.segvid.inference.ModelMetadata;
 import io.segvid.inference.Segmenter;
 import io.segvid.pipeline.ring.FrameSlot;
+import io.segvid.pipeline.ring.SignallingHandler;
+import io.segvid.pipeline.ring.StageWaitStrategy;
 import io.segvid.pipeline.sink.FrameSink;
 import io.segvid.pipeline.sink.SinkStage;
 import io.segvid.pipeline.stage.CaptureStage;
@@ -104,6 +105,7 @@ public final class Pipeline {
       List<String> stageNames = new ArrayList<>(List.of("inference", "render"));
       for (StreamSpec s : specs) for (FrameSink sink : s.sinks()) stageNames.add("sink-" + sink.describe().replaceFirst(":.*", ""));
       AtomicInteger threadNumber = new AtomicInteger();
+      StageWaitStrategy waiting = new StageWaitStrategy();
       disruptor = new Disruptor<>(FrameSlot::new, config.ring().size(),
           r -> {
             int k = threadNumber.getAndIncrement();
@@ -113,14 +115,14 @@ public final class Pipeline {
           },
           // MULTI: a live stream may briefly have two capture threads (the watchdog's replacement
           // and a stuck one leaving), and every stream publishes its own END.
-          ProducerType.MULTI, new BlockingWaitStrategy());
+          ProducerType.MULTI, waiting);
       disruptor.setDefaultExceptionHandler(new FailingExceptionHandler(stop));
       ring = disruptor.getRingBuffer();
       preallocate(ring, config.ring().size(), streams);
       io.segvid.pipeline.metrics.Metrics.bindRing(registry, ring);
       java.util.concurrent.atomic.AtomicLongArray newest = new java.util.concurrent.atomic.AtomicLongArray(streams.size());
       for (int i = 0; i < streams.size(); i++) newest.set(i, -1);
-      InferenceStage inference = new InferenceStage(segmenter, config.model().batchSize(), ring, streams, metrics, newest);
+      InferenceStage inference = new InferenceStage(segmenter, config.model().batchSize(), ring, streams, metrics, newest, waiting);
       RenderStage render = new RenderStage(renderers, metrics, List.of(listener::frameRendered));
       List<SinkStage> sinkStages = new ArrayList<>();
       for (int i = 0; i < specs.size(); i++) {
@@ -128,8 +130,11 @@ public final class Pipeline {
           sinkStages.add(new SinkStage(sink, i, stop, metrics.get(i).stageTimer("sink:" + sink.describe().replaceFirst(":.*", ""))));
         }
       }
-      EventHandlerGroup<FrameSlot> rendered = disruptor.handleEventsWith(inference).then(render);
-      if (!sinkStages.isEmpty()) rendered.then(sinkStages.toArray(new EventHandler[0]));
+      EventHandlerGroup<FrameSlot> rendered = disruptor.handleEventsWith(inference)
+          .then(new SignallingHandler<>(render, waiting));
+      if (!sinkStages.isEmpty()) {
+        rendered.then(sinkStages.stream().map(s -> new SignallingHandler<>(s, waiting)).toArray(EventHandler[]::new));
+      }
       disruptor.start();
 
       listener.started(streams);

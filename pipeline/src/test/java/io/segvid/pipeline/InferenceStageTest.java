@@ -14,6 +14,7 @@ import io.segvid.inference.ModelOverrides;
 import io.segvid.inference.SavedModelSegmenter;
 import io.segvid.inference.Segmenter;
 import io.segvid.pipeline.ring.FrameSlot;
+import io.segvid.pipeline.ring.StageWaitStrategy;
 import io.segvid.pipeline.stage.InferenceStage;
 import io.segvid.pipeline.stage.PipelineMetrics;
 import io.segvid.pipeline.stage.StreamContext;
@@ -79,7 +80,7 @@ class InferenceStageTest {
     RecordingSegmenter seg = new RecordingSegmenter();
     RingBuffer<FrameSlot> ring = ringWith(7, 16);
     PipelineMetrics m = new PipelineMetrics(new SimpleMeterRegistry(), "0");
-    InferenceStage stage = new InferenceStage(seg, 3, ring, streams(true), List.of(m), newest(ring));
+    InferenceStage stage = new InferenceStage(seg, 3, ring, streams(true), List.of(m), newest(ring), new StageWaitStrategy());
     deliver(stage, ring, 0, 6);
     assertEquals(List.of(3, 3, 1), seg.batches);
     for (int i = 0; i < 7; i++) assertEquals(i + 1, ring.get(i).mask[0], "mask of frame " + i + " is its own");
@@ -92,7 +93,7 @@ class InferenceStageTest {
     RingBuffer<FrameSlot> ring = ringWith(4, 16);
     ring.get(2).ensureModelSize(8, 8);
     InferenceStage stage = new InferenceStage(seg, 8, ring, streams(true),
-        List.of(new PipelineMetrics(new SimpleMeterRegistry(), "0")), newest(ring));
+        List.of(new PipelineMetrics(new SimpleMeterRegistry(), "0")), newest(ring), new StageWaitStrategy());
     deliver(stage, ring, 0, 3);
     assertEquals(List.of(2, 1, 1), seg.batches);
   }
@@ -102,7 +103,7 @@ class InferenceStageTest {
     RecordingSegmenter seg = new RecordingSegmenter();
     RingBuffer<FrameSlot> ring = ringWith(10, 16);
     PipelineMetrics m = new PipelineMetrics(new SimpleMeterRegistry(), "0");
-    InferenceStage stage = new InferenceStage(seg, 2, ring, streams(false), List.of(m), newest(ring));
+    InferenceStage stage = new InferenceStage(seg, 2, ring, streams(false), List.of(m), newest(ring), new StageWaitStrategy());
     deliver(stage, ring, 0, 9);
     for (int i = 0; i < 9; i++) assertTrue(ring.get(i).skipped, "stale frame " + i);
     assertFalse(ring.get(9).skipped);
@@ -114,7 +115,7 @@ class InferenceStageTest {
   void losslessStreamsNeverSkip() {
     RecordingSegmenter seg = new RecordingSegmenter();
     RingBuffer<FrameSlot> ring = ringWith(10, 16);
-    InferenceStage stage = new InferenceStage(seg, 2, ring, streams(true), List.of(new PipelineMetrics(new SimpleMeterRegistry(), "0")), newest(ring));
+    InferenceStage stage = new InferenceStage(seg, 2, ring, streams(true), List.of(new PipelineMetrics(new SimpleMeterRegistry(), "0")), newest(ring), new StageWaitStrategy());
     deliver(stage, ring, 0, 9);
     for (int i = 0; i < 10; i++) assertFalse(ring.get(i).skipped);
     assertEquals(10, seg.batches.stream().mapToInt(Integer::intValue).sum());
@@ -137,7 +138,7 @@ class InferenceStageTest {
     try (SavedModelSegmenter model = SavedModelSegmenter.open(Media.MODEL, ModelOverrides.NONE, 2)) {
       InferenceStage stage = new InferenceStage(model, 3, ring, List.of(new StreamContext(0, null, null,
           new SourceInfo(w, h, 25, 0, 0, 0, false), new InputSize(h, w), true)),
-          List.of(new PipelineMetrics(new SimpleMeterRegistry(), "0")), newest(ring));
+          List.of(new PipelineMetrics(new SimpleMeterRegistry(), "0")), newest(ring), new StageWaitStrategy());
       deliver(stage, ring, 0, 2);
       for (int i = 0; i < 3; i++) {
         byte[][] single = {new byte[h * w]};

@@ -3,6 +3,7 @@ package io.segvid.pipeline.stage;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.WaitStrategy;
 import io.segvid.inference.Segmenter;
 import io.segvid.pipeline.ring.FrameSlot;
 import java.util.List;
@@ -15,6 +16,10 @@ import java.util.concurrent.TimeUnit;
  * frame is skipped when a newer frame of the same stream is already in the ring: each live stream
  * contributes only its newest frame, so latency stays at about one inference (batches then form
  * across streams).
+ *
+ * <p>A slot counts as done for the stages after this one only once its batch ran, so this stage
+ * publishes its own progress after each flush and wakes those stages ({@link
+ * io.segvid.pipeline.ring.StageWaitStrategy}).
  */
 public final class InferenceStage implements EventHandler<FrameSlot> {
 
@@ -24,6 +29,7 @@ public final class InferenceStage implements EventHandler<FrameSlot> {
   private final List<StreamContext> streams;
   private final List<PipelineMetrics> metrics;
   private final java.util.concurrent.atomic.AtomicLongArray newest;
+  private final WaitStrategy downstream;
   private final FrameSlot[] pending;
   private final byte[][] inputs;
   private final byte[][] masks;
@@ -32,13 +38,15 @@ public final class InferenceStage implements EventHandler<FrameSlot> {
 
   /** {@code newest} holds, per stream, the ring sequence of its latest published video frame. */
   public InferenceStage(Segmenter segmenter, int maxBatch, RingBuffer<FrameSlot> ring, List<StreamContext> streams,
-                        List<PipelineMetrics> metrics, java.util.concurrent.atomic.AtomicLongArray newest) {
+                        List<PipelineMetrics> metrics, java.util.concurrent.atomic.AtomicLongArray newest,
+                        WaitStrategy downstream) {
     this.segmenter = segmenter;
     this.maxBatch = maxBatch;
     this.ring = ring;
     this.streams = streams;
     this.metrics = metrics;
     this.newest = newest;
+    this.downstream = downstream;
     this.pending = new FrameSlot[maxBatch];
     this.inputs = new byte[maxBatch][];
     this.masks = new byte[maxBatch][];
@@ -60,11 +68,20 @@ public final class InferenceStage implements EventHandler<FrameSlot> {
         pending[count++] = slot;
         if (count == maxBatch) {
           flush();
-          if (sequenceCallback != null) sequenceCallback.set(sequence);
+          publish(sequence);
         }
       }
     }
-    if (endOfBatch) flush();
+    if (endOfBatch) {
+      flush();
+      publish(sequence);
+    }
+  }
+
+  /** Every slot up to {@code sequence} is done here (no batch is pending). */
+  private void publish(long sequence) {
+    if (sequenceCallback != null) sequenceCallback.set(sequence);
+    downstream.signalAllWhenBlocking();
   }
 
   private void flush() {
