@@ -44,6 +44,8 @@ public final class SavedModelSegmenter implements Segmenter {
   private final Placeholder<TUint8> preInput;
   private final Operand<?> preOutput;
   private final Map<Long, TUint8> inputTensors = new HashMap<>();
+  /** Allocation-free run path for uint8-in models; null where it cannot be had (then TF Java's Runner). */
+  private final NativeSessionRunner nativeRunner;
   private byte[] staging = new byte[0];
 
   private SavedModelSegmenter(SavedModelBundle bundle, ModelMetadata metadata) throws ModelLoadException {
@@ -81,6 +83,7 @@ public final class SavedModelSegmenter implements Segmenter {
     }
     boolean direct = in.dataType == DataType.DT_UINT8 && metadata.inputScaling() == InputScaling.NONE;
     if (direct) {
+      nativeRunner = NativeSessionRunner.tryCreate(bundle.session(), graph.outputOrThrow(in.name), classesOutput);
       preGraph = null;
       preSession = null;
       preInput = null;
@@ -89,6 +92,7 @@ public final class SavedModelSegmenter implements Segmenter {
       if (in.dataType != DataType.DT_FLOAT && in.dataType != DataType.DT_UINT8) {
         throw new ModelLoadException("model input '" + metadata.inputKey() + "' is " + in.dataType + "; only uint8 and float32 are supported");
       }
+      nativeRunner = null;
       preGraph = new Graph();
       Ops p = Ops.create(preGraph);
       preInput = p.placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, -1, -1, 3)));
@@ -155,6 +159,11 @@ public final class SavedModelSegmenter implements Segmenter {
         base.architecture());
   }
 
+  /** Whether frames go through {@link NativeSessionRunner} (package-private: for tests). */
+  boolean usesNativeRun() {
+    return nativeRunner != null;
+  }
+
   @Override
   public ModelMetadata metadata() {
     return metadata;
@@ -162,6 +171,10 @@ public final class SavedModelSegmenter implements Segmenter {
 
   @Override
   public void segment(byte[][] frames, int count, int height, int width, byte[][] masks) {
+    if (nativeRunner != null) {
+      nativeRunner.run(frames, count, height, width, masks, height * width);
+      return;
+    }
     int frameBytes = height * width * 3;
     TUint8 input = inputTensor(count, height, width);
     ByteDataBuffer data = input.asRawTensor().data();
@@ -209,6 +222,7 @@ public final class SavedModelSegmenter implements Segmenter {
     List<TUint8> tensors = new ArrayList<>(inputTensors.values());
     inputTensors.clear();
     tensors.forEach(TUint8::close);
+    if (nativeRunner != null) nativeRunner.close();
     if (preSession != null) preSession.close();
     if (preGraph != null) preGraph.close();
     bundle.close();

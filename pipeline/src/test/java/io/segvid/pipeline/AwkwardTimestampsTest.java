@@ -12,6 +12,9 @@ import io.segvid.pipeline.sink.RecordingSink;
 import io.segvid.pipeline.stage.StreamContext;
 import java.nio.file.Path;
 import java.util.List;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,30 +37,63 @@ class AwkwardTimestampsTest {
   @ValueSource(strings = {"out.mp4", "out.mkv", "out.ts"})
   void everyFrameOnceInOrderWithIncreasingTimes(String name) throws Exception {
     Path file = tmp.resolve(name);
-    StreamContext stream = new StreamContext(0, null, null, new SourceInfo(160, 120, 25, 0, 0, 0, false),
-        new InputSize(120, 160), true);
-    ModelMetadata meta = new ModelMetadata(ModelMetadata.genericClasses(2), null, 120, 160, null, null, null, null, null, null);
-    FrameSlot slot = new FrameSlot();
-    try (RecordingSink sink = new RecordingSink(file, RecordingConfig.defaults())) {
-      sink.check();
-      sink.open(stream, meta);
-      for (int i = 0; i < TIMESTAMPS.length; i++) {
-        slot.kind = FrameSlot.Kind.VIDEO;
-        slot.index = i;
-        slot.timestampMicros = TIMESTAMPS[i];
-        slot.rendered.create(120, 160, opencv_core.CV_8UC3);
-        slot.rendered.put(new Scalar(i * 20, 255 - i * 20, 128, 0));
-        sink.video(slot);
-      }
-      sink.finish();
-    } finally {
-      slot.release();
-    }
+    record(file, RecordingConfig.defaults(), TIMESTAMPS);
     Media.Probe p = Media.probe(file);
     List<Long> ts = p.videoTimestamps();
     assertEquals(TIMESTAMPS.length, p.frames(), "frames " + ts);
     for (int i = 1; i < ts.size(); i++) assertTrue(ts.get(i) > ts.get(i - 1), "strictly increasing: " + ts);
     long offset = ts.get(0);  // MPEG-TS starts its clock above zero
     assertEquals(200_000, ts.get(4) - offset, 1_000, "a forward timestamp is kept: " + ts);
+  }
+
+  /** Every recording.codec the config accepts opens, keeps every frame and keeps the colours. */
+  @ParameterizedTest
+  @ValueSource(strings = {"h264", "mpeg4", "mjpeg"})
+  void everyCodecRecordsEveryFrameInItsColours(String codec) throws Exception {
+    Path file = tmp.resolve(codec + ".mkv");
+    RecordingConfig d = RecordingConfig.defaults();
+    long[] times = new long[12];
+    for (int i = 0; i < times.length; i++) times[i] = i * 40_000L;
+    record(file, new RecordingConfig(codec, d.gopSeconds(), d.bitrateKbps(), d.audio()), times);
+    assertEquals(times.length, Media.probe(file).frames());
+    try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toString());
+         OpenCVFrameConverter.ToMat conv = new OpenCVFrameConverter.ToMat()) {
+      g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+      g.start();
+      assertTrue(g.getVideoCodecName().contains(codec.equals("h264") ? "h264" : codec), g.getVideoCodecName());
+      Scalar mean = opencv_core.mean(conv.convert(g.grabImage()));
+      Scalar expected = colour(0);
+      for (int c = 0; c < 3; c++) assertEquals(expected.get(c), mean.get(c), 8, "channel " + c + " of frame 0");
+      mean.close();
+      expected.close();
+    }
+  }
+
+  private static Scalar colour(int i) {
+    return new Scalar(i * 20, 255 - i * 20, 128, 0);
+  }
+
+  private static void record(Path file, RecordingConfig config, long[] timestamps) throws Exception {
+    StreamContext stream = new StreamContext(0, null, null, new SourceInfo(160, 120, 25, 0, 0, 0, false),
+        new InputSize(120, 160), true);
+    ModelMetadata meta = new ModelMetadata(ModelMetadata.genericClasses(2), null, 120, 160, null, null, null, null, null, null);
+    FrameSlot slot = new FrameSlot();
+    try (RecordingSink sink = new RecordingSink(file, config)) {
+      sink.check();
+      sink.open(stream, meta);
+      for (int i = 0; i < timestamps.length; i++) {
+        slot.kind = FrameSlot.Kind.VIDEO;
+        slot.index = i;
+        slot.timestampMicros = timestamps[i];
+        slot.rendered.create(120, 160, opencv_core.CV_8UC3);
+        try (Scalar c = colour(i)) {
+          slot.rendered.put(c);
+        }
+        sink.video(slot);
+      }
+      sink.finish();
+    } finally {
+      slot.release();
+    }
   }
 }

@@ -154,7 +154,7 @@ public final class Benchmark {
         rec.setFormat("matroska");
         rec.setFrameRate(g.getFrameRate());
         rec.setVideoCodec(RecordingSink.codecId(config.recording().codec()));
-        rec.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+        rec.setPixelFormat(RecordingSink.pixelFormat(config.recording().codec()));
         rec.setVideoBitrate((int) (g.getImageWidth() * (long) g.getImageHeight() * g.getFrameRate() * 0.12));
         rec.start();
         long t0 = System.nanoTime();

@@ -4,9 +4,6 @@ import com.lmax.disruptor.AlertException;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.WaitStrategy;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Blocks every consumer until the sequence it depends on has advanced, whether that sequence is the
@@ -18,38 +15,32 @@ import java.util.concurrent.locks.ReentrantLock;
  * TensorFlow needed (inference took 56 ms a frame in the pipeline against 23 ms alone). Upstream
  * stages here announce progress through {@link SignallingHandler} (and the inference stage
  * itself), which wakes the waiters; the timed wait only bounds the cost of a missed wake-up.
+ * A plain monitor rather than a {@code Condition}: awaiting a Condition allocates a node per wait.
  */
 public final class StageWaitStrategy implements WaitStrategy {
 
-  private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  private static final long MAX_WAIT_MILLIS = 20;
 
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition advanced = lock.newCondition();
+  private final Object advanced = new Object();
 
   @Override
   public long waitFor(long sequence, Sequence cursor, Sequence dependentSequence, SequenceBarrier barrier)
       throws AlertException, InterruptedException {
     long available = dependentSequence.get();
     if (available >= sequence) return available;
-    lock.lock();
-    try {
+    synchronized (advanced) {
       while ((available = dependentSequence.get()) < sequence) {
         barrier.checkAlert();
-        advanced.awaitNanos(MAX_PARK_NANOS);
+        advanced.wait(MAX_WAIT_MILLIS);
       }
-    } finally {
-      lock.unlock();
     }
     return available;
   }
 
   @Override
   public void signalAllWhenBlocking() {
-    lock.lock();
-    try {
-      advanced.signalAll();
-    } finally {
-      lock.unlock();
+    synchronized (advanced) {
+      advanced.notifyAll();
     }
   }
 }

@@ -59,6 +59,11 @@ public final class RecordingSink implements FrameSink {
     };
   }
 
+  /** Pixel format the codec is given: MJPEG only accepts full-range YUV without a strictness override. */
+  public static int pixelFormat(String codec) {
+    return codec.equals("mjpeg") ? avutil.AV_PIX_FMT_YUVJ420P : avutil.AV_PIX_FMT_YUV420P;
+  }
+
   @Override
   public String describe() {
     return "file:" + file;
@@ -80,7 +85,7 @@ public final class RecordingSink implements FrameSink {
     r.setFormat(format);
     r.setFrameRate(fps);
     r.setGopSize(Math.max(1, (int) Math.round(fps * config.gopSeconds())));
-    r.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+    r.setPixelFormat(pixelFormat(config.codec()));
     r.setVideoCodec(codecId(config.codec()));
     int bitrate = config.bitrateKbps() > 0 ? config.bitrateKbps() * 1000
         : (int) Math.min(50_000_000, stream.info().width() * (long) stream.info().height() * fps * 0.12);
