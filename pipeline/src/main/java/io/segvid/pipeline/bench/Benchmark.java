@@ -52,9 +52,11 @@ public final class Benchmark {
   private final Path work;
 
   private final long soakFrames;
+  private final int rounds;
 
-  public Benchmark(PipelineConfig config, Path video, Models models, int streams, Path work, long soakFrames) {
+  public Benchmark(PipelineConfig config, Path video, Models models, int streams, Path work, long soakFrames, int rounds) {
     this.soakFrames = soakFrames;
+    this.rounds = rounds;
     this.config = config;
     this.video = video;
     this.models = models;
@@ -68,22 +70,37 @@ public final class Benchmark {
     r.put("rss_start_mb", mb(Memory.residentBytes()));
     Files.createDirectories(work);
 
-    log.println("bench: model only ...");
-    double modelOnly = modelOnly(r);
-    log.println("bench: sequential loop ...");
-    double sequential = sequential();
-    log.println("bench: pipeline ...");
-    double pipeline = pipeline(1, r);
-    log.printf("bench: pipeline with %d streams ...%n", streams);
-    double multi = pipeline(streams, null);
-
-    r.put("model_only_fps", round(modelOnly));
-    r.put("sequential_fps", round(sequential));
-    r.put("pipeline_fps", round(pipeline));
-    r.put("multi_stream_fps", round(multi));
+    // Rounds interleave the measurements so that a slow spell of a shared machine hits all of them
+    // alike; each figure is the median of its rounds, the ratios are of the medians.
+    List<Double> modelOnly = new ArrayList<>();
+    List<Double> sequential = new ArrayList<>();
+    List<Double> pipeline = new ArrayList<>();
+    List<Double> multi = new ArrayList<>();
+    for (int round = 1; round <= rounds; round++) {
+      String of = rounds > 1 ? " (round " + round + " of " + rounds + ")" : "";
+      log.println("bench: model only" + of + " ...");
+      modelOnly.add(modelOnly(r));
+      log.println("bench: sequential loop" + of + " ...");
+      sequential.add(sequential());
+      log.println("bench: pipeline" + of + " ...");
+      pipeline.add(pipeline(1, r));
+      log.printf("bench: pipeline with %d streams%s ...%n", streams, of);
+      multi.add(pipeline(streams, null));
+    }
+    r.put("model_only_fps", round(median(modelOnly)));
+    r.put("sequential_fps", round(median(sequential)));
+    r.put("pipeline_fps", round(median(pipeline)));
+    r.put("multi_stream_fps", round(median(multi)));
     r.put("multi_streams", streams);
-    r.put("pipeline_vs_model_only", round(pipeline / modelOnly, 3));
-    r.put("pipeline_vs_sequential", round(pipeline / sequential, 3));
+    r.put("pipeline_vs_model_only", round(median(pipeline) / median(modelOnly), 3));
+    r.put("pipeline_vs_sequential", round(median(pipeline) / median(sequential), 3));
+    r.put("rounds", rounds);
+    Map<String, Object> perRound = new LinkedHashMap<>();
+    perRound.put("model_only", rounded(modelOnly));
+    perRound.put("sequential", rounded(sequential));
+    perRound.put("pipeline", rounded(pipeline));
+    perRound.put("multi_stream", rounded(multi));
+    r.put("rounds_fps", perRound);
     r.put("rss_end_mb", mb(Memory.residentBytes()));
     if (soakFrames > 0) {
       log.printf("bench: soak, %d frames ...%n", soakFrames);
@@ -243,13 +260,17 @@ public final class Benchmark {
     List<Pipeline.StreamSpec> specs = List.of(new Pipeline.StreamSpec(Sources.parse(graph),
         List.of(new io.segvid.pipeline.sink.StatsSink(work.resolve("soak.jsonl")))));
     List<Double> samples = new ArrayList<>();
+    List<Double> heap = new ArrayList<>();
     AtomicLong rendered = new AtomicLong();
     long step = Math.max(1, soakFrames / 10);
     Pipeline.Listener listener = new Pipeline.Listener() {
       @Override
       public void frameRendered() {
         long n = rendered.incrementAndGet();
-        if (n % step == 0) samples.add(mb(Memory.residentBytes()));
+        if (n % step == 0) {
+          samples.add(mb(Memory.residentBytes()));
+          heap.add(mb(Memory.heapCommittedBytes()));
+        }
         if (n >= soakFrames) stop.request("soak done");
       }
     };
@@ -261,9 +282,14 @@ public final class Benchmark {
     r.put("soak_frames", rendered.get());
     r.put("soak_fps", round(rendered.get() / ((System.nanoTime() - t0) / 1e9)));
     r.put("soak_rss_mb", samples);
+    // RSS includes the Java heap, which G1 grows while it settles on a size: its committed size
+    // beside RSS tells heap sizing from a native leak.
+    r.put("soak_heap_committed_mb", heap);
     if (samples.size() >= 3) {
       // Growth from the second sample (after warm-up and first-use allocations) to the last.
       r.put("soak_rss_growth_mb", round(samples.get(samples.size() - 1) - samples.get(1), 1));
+      r.put("soak_native_growth_mb", round(samples.get(samples.size() - 1) - heap.get(heap.size() - 1)
+          - (samples.get(1) - heap.get(1)), 1));
     }
   }
 
@@ -283,6 +309,17 @@ public final class Benchmark {
     }
     p.put("mean", round(t.mean(TimeUnit.MILLISECONDS)));
     return p;
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    java.util.Collections.sort(sorted);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  private static List<Double> rounded(List<Double> values) {
+    return values.stream().map(Benchmark::round).toList();
   }
 
   private static double round(double v) {

@@ -24,6 +24,11 @@ public final class Memory {
     return 0;
   }
 
+  /** Java heap the JVM has committed (touched or reserved pages it may grow into), in bytes. */
+  public static long heapCommittedBytes() {
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+  }
+
   /**
    * Bytes allocated so far per thread whose name starts with the prefix. What this call itself
    * allocates (listing threads is not free) is taken off the calling thread's figure.

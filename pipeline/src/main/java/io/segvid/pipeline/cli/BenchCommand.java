@@ -31,6 +31,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--soak-frames", defaultValue = "0",
       description = "Also run this many frames (the video looped) and sample resident memory, e.g. 10000.")
   long soakFrames;
+  @Option(names = "--rounds", defaultValue = "3",
+      description = "Interleaved rounds of every measurement; figures are medians (default: ${DEFAULT-VALUE}).")
+  int rounds;
   @Option(names = "--work", defaultValue = "out/bench", description = "Folder for the recordings it makes (default: ${DEFAULT-VALUE}).")
   Path work;
   @Mixin
@@ -41,10 +44,11 @@ public final class BenchCommand implements Callable<Integer> {
     Path video = Home.resolve(source);
     if (!Files.isRegularFile(video)) throw new IllegalArgumentException("video file " + video + " does not exist");
     if (streams < 1) throw new IllegalArgumentException("--streams must be >= 1");
+    if (rounds < 1) throw new IllegalArgumentException("--rounds must be >= 1");
     PipelineConfig config = options.resolve(List.of(video.toString()), List.of());
     PipelineLauncher.Model model = PipelineLauncher.model(config);
     Benchmark bench = new Benchmark(config, video,
-        () -> SavedModelSegmenter.open(model.path(), model.overrides(), model.threads()), streams, work, soakFrames);
+        () -> SavedModelSegmenter.open(model.path(), model.overrides(), model.threads()), streams, work, soakFrames, rounds);
     Map<String, Object> r = bench.run(System.err);
     print(r);
     if (json != null) {
@@ -62,11 +66,15 @@ public final class BenchCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "%-26s %10s%n", "measure", "value");
     for (String k : List.of("model_only_fps", "sequential_fps", "pipeline_fps", "multi_stream_fps",
         "pipeline_vs_model_only", "pipeline_vs_sequential", "alloc_bytes_per_frame", "rss_start_mb", "rss_end_mb",
-        "soak_frames", "soak_fps", "soak_rss_growth_mb")) {
+        "soak_frames", "soak_fps", "soak_rss_growth_mb", "soak_native_growth_mb")) {
       if (!r.containsKey(k)) continue;
       System.out.printf(Locale.ROOT, "%-26s %10s%n", k + (k.equals("multi_stream_fps") ? " (" + r.get("multi_streams") + ")" : ""), r.get(k));
     }
-    if (r.containsKey("soak_rss_mb")) System.out.printf(Locale.ROOT, "%-26s %s%n", "soak rss samples (MB)", r.get("soak_rss_mb"));
+    System.out.printf(Locale.ROOT, "%-26s %s%n", "fps per round", r.get("rounds_fps"));
+    if (r.containsKey("soak_rss_mb")) {
+      System.out.printf(Locale.ROOT, "%-26s %s%n", "soak rss samples (MB)", r.get("soak_rss_mb"));
+      System.out.printf(Locale.ROOT, "%-26s %s%n", "soak heap committed (MB)", r.get("soak_heap_committed_mb"));
+    }
     System.out.printf(Locale.ROOT, "%-26s %8s %8s %8s %8s%n", "latency ms (pipeline)", "p50", "p95", "p99", "mean");
     Map<String, Object> lat = (Map<String, Object>) r.get("latency_ms");
     lat.forEach((stage, v) -> {
