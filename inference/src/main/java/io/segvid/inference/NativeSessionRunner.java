@@ -113,10 +113,10 @@ final class NativeSessionRunner implements AutoCloseable {
   }
 
   private InputTensor inputTensor(int n, int h, int w) {
-    long key = ((long) n << 42) | ((long) h << 21) | w;
+    long key = SavedModelSegmenter.batchShapeKey(n, h, w);
     InputTensor t = inputs.get(key);
     if (t == null) {
-      if (inputs.size() >= 16) releaseInputs();  // a folder of many image sizes: don't hoard tensors
+      if (inputs.size() >= SavedModelSegmenter.MAX_CACHED_SHAPES) releaseInputs();
       long bytes = (long) n * h * w * 3;
       TF_Tensor tensor = TF_AllocateTensor(TF_UINT8, new long[] {n, h, w, 3}, 4, bytes);
       if (tensor == null || tensor.isNull()) throw new IllegalStateException("cannot allocate a " + bytes + "-byte input tensor");

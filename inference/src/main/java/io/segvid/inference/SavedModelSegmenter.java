@@ -159,6 +159,14 @@ public final class SavedModelSegmenter implements Segmenter {
         base.architecture());
   }
 
+  /** Input tensors kept per batch shape; a folder of many image sizes must not hoard them. */
+  static final int MAX_CACHED_SHAPES = 16;
+
+  /** One key per [n, h, w, 3] input shape, for the input tensor caches. */
+  static long batchShapeKey(int n, int h, int w) {
+    return ((long) n << 42) | ((long) h << 21) | w;
+  }
+
   /** Whether frames go through {@link NativeSessionRunner} (package-private: for tests). */
   boolean usesNativeRun() {
     return nativeRunner != null;
@@ -204,10 +212,10 @@ public final class SavedModelSegmenter implements Segmenter {
   }
 
   private TUint8 inputTensor(int n, int h, int w) {
-    long key = ((long) n << 42) | ((long) h << 21) | w;
+    long key = batchShapeKey(n, h, w);
     TUint8 t = inputTensors.get(key);
     if (t == null) {
-      if (inputTensors.size() >= 16) {  // a folder of many image sizes: don't hoard tensors
+      if (inputTensors.size() >= MAX_CACHED_SHAPES) {
         inputTensors.values().forEach(TUint8::close);
         inputTensors.clear();
       }

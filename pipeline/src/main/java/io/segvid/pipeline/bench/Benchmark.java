@@ -72,34 +72,29 @@ public final class Benchmark {
 
     // Rounds interleave the measurements so that a slow spell of a shared machine hits all of them
     // alike; each figure is the median of its rounds, the ratios are of the medians.
-    List<Double> modelOnly = new ArrayList<>();
-    List<Double> sequential = new ArrayList<>();
-    List<Double> pipeline = new ArrayList<>();
-    List<Double> multi = new ArrayList<>();
+    Map<String, List<Double>> fps = new LinkedHashMap<>();
+    for (String k : List.of("model_only", "sequential", "pipeline", "multi_stream")) fps.put(k, new ArrayList<>());
     for (int round = 1; round <= rounds; round++) {
       String of = rounds > 1 ? " (round " + round + " of " + rounds + ")" : "";
       log.println("bench: model only" + of + " ...");
-      modelOnly.add(modelOnly(r));
+      fps.get("model_only").add(modelOnly(r));
       log.println("bench: sequential loop" + of + " ...");
-      sequential.add(sequential());
+      fps.get("sequential").add(sequential());
       log.println("bench: pipeline" + of + " ...");
-      pipeline.add(pipeline(1, r));
+      fps.get("pipeline").add(pipeline(1, r));
       log.printf("bench: pipeline with %d streams%s ...%n", streams, of);
-      multi.add(pipeline(streams, null));
+      fps.get("multi_stream").add(pipeline(streams, null));
     }
-    r.put("model_only_fps", round(median(modelOnly)));
-    r.put("sequential_fps", round(median(sequential)));
-    r.put("pipeline_fps", round(median(pipeline)));
-    r.put("multi_stream_fps", round(median(multi)));
-    r.put("multi_streams", streams);
-    r.put("pipeline_vs_model_only", round(median(pipeline) / median(modelOnly), 3));
-    r.put("pipeline_vs_sequential", round(median(pipeline) / median(sequential), 3));
-    r.put("rounds", rounds);
     Map<String, Object> perRound = new LinkedHashMap<>();
-    perRound.put("model_only", rounded(modelOnly));
-    perRound.put("sequential", rounded(sequential));
-    perRound.put("pipeline", rounded(pipeline));
-    perRound.put("multi_stream", rounded(multi));
+    fps.forEach((k, values) -> {
+      r.put(k + "_fps", round(median(values)));
+      perRound.put(k, values.stream().map(Benchmark::round).toList());
+    });
+    r.put("multi_streams", streams);
+    double pipeline = median(fps.get("pipeline"));
+    r.put("pipeline_vs_model_only", round(pipeline / median(fps.get("model_only")), 3));
+    r.put("pipeline_vs_sequential", round(pipeline / median(fps.get("sequential")), 3));
+    r.put("rounds", rounds);
     r.put("rounds_fps", perRound);
     r.put("rss_end_mb", mb(Memory.residentBytes()));
     if (soakFrames > 0) {
@@ -282,14 +277,12 @@ public final class Benchmark {
     r.put("soak_frames", rendered.get());
     r.put("soak_fps", round(rendered.get() / ((System.nanoTime() - t0) / 1e9)));
     r.put("soak_rss_mb", samples);
-    // RSS includes the Java heap, which G1 grows while it settles on a size: its committed size
-    // beside RSS tells heap sizing from a native leak.
+    // RSS includes the Java heap, whose pages G1 touches over time even at a fixed committed size:
+    // read RSS growth beside this (docs/performance.md: pre-touch the heap to see native memory alone).
     r.put("soak_heap_committed_mb", heap);
     if (samples.size() >= 3) {
       // Growth from the second sample (after warm-up and first-use allocations) to the last.
       r.put("soak_rss_growth_mb", round(samples.get(samples.size() - 1) - samples.get(1), 1));
-      r.put("soak_native_growth_mb", round(samples.get(samples.size() - 1) - heap.get(heap.size() - 1)
-          - (samples.get(1) - heap.get(1)), 1));
     }
   }
 
@@ -316,10 +309,6 @@ public final class Benchmark {
     java.util.Collections.sort(sorted);
     int n = sorted.size();
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-  }
-
-  private static List<Double> rounded(List<Double> values) {
-    return values.stream().map(Benchmark::round).toList();
   }
 
   private static double round(double v) {

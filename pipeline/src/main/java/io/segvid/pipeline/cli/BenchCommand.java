@@ -66,7 +66,7 @@ public final class BenchCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "%-26s %10s%n", "measure", "value");
     for (String k : List.of("model_only_fps", "sequential_fps", "pipeline_fps", "multi_stream_fps",
         "pipeline_vs_model_only", "pipeline_vs_sequential", "alloc_bytes_per_frame", "rss_start_mb", "rss_end_mb",
-        "soak_frames", "soak_fps", "soak_rss_growth_mb", "soak_native_growth_mb")) {
+        "soak_frames", "soak_fps", "soak_rss_growth_mb")) {
       if (!r.containsKey(k)) continue;
       System.out.printf(Locale.ROOT, "%-26s %10s%n", k + (k.equals("multi_stream_fps") ? " (" + r.get("multi_streams") + ")" : ""), r.get(k));
     }
