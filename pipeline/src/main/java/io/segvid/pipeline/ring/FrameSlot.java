@@ -37,7 +37,10 @@ public final class FrameSlot {
   /** Wraps {@link #rendered} as a JavaCV Frame for encoders; one per slot so the wrapper is made once. */
   private final org.bytedeco.javacv.OpenCVFrameConverter.ToMat renderedConverter = new org.bytedeco.javacv.OpenCVFrameConverter.ToMat();
 
-  /** Interleaved signed 16-bit samples; {@code audioSamples} values are valid. */
+  /**
+   * Interleaved signed 16-bit samples; {@code audioSamples} values are valid, and the capture stage
+   * leaves {@code audioBuffer} positioned on exactly them (sinks read it and must not move it).
+   */
   public short[] audio = new short[0];
   public ShortBuffer audioBuffer = ShortBuffer.wrap(audio);
   public int audioSamples;
@@ -65,6 +68,7 @@ public final class FrameSlot {
     }
     frame.create(frameHeight, frameWidth, org.bytedeco.opencv.global.opencv_core.CV_8UC3);
     rendered.create(frameHeight, frameWidth, org.bytedeco.opencv.global.opencv_core.CV_8UC3);
+    renderedFrame();  // builds the wrapper now, not on the frame path
     ensureAudioCapacity(audioSamples);
   }
 
@@ -76,8 +80,12 @@ public final class FrameSlot {
   }
 
 
-  /** The rendered frame as a JavaCV Frame (reused while the Mat keeps its buffer). */
-  public org.bytedeco.javacv.Frame renderedFrame() {
+  /**
+   * The rendered frame as a JavaCV Frame (reused while the Mat keeps its buffer). Synchronized: the
+   * sinks of a stream call this at once from their own threads, and the converter publishes its new
+   * Frame before filling it in, so an unguarded reader could get a Frame without an image.
+   */
+  public synchronized org.bytedeco.javacv.Frame renderedFrame() {
     return renderedConverter.convert(rendered);
   }
 

@@ -131,7 +131,6 @@ public final class RecordingSink implements FrameSink {
   @Override
   public void audio(FrameSlot slot) throws IOException {
     if (!audio || slot.audioSamples == 0) return;
-    slot.audioBuffer.limit(slot.audioSamples).position(0);
     try {
       recorder.recordSamples(slot.sampleRate, slot.audioChannels, slot.audioBuffer);
     } catch (FrameRecorder.Exception e) {
