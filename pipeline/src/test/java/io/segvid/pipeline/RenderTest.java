@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.segvid.inference.ClassInfo;
+import io.segvid.render.HudPainter;
 import io.segvid.render.LegendPainter;
 import io.segvid.render.MaskSmoother;
 import io.segvid.render.Overlay;
@@ -60,6 +61,27 @@ class RenderTest {
       byte[] m = sequence[i].clone();
       s.apply(m, 1);
       assertEquals(expected[i], m[0], "frame " + i);
+    }
+  }
+
+  @Test
+  void hudShowsFpsAndLatencyOfTheLastHalfSecond() {
+    try (HudPainter hud = new HudPainter(); Mat frame = new Mat(40, 240, opencv_core.CV_8UC3, new Scalar(90, 90, 90, 0))) {
+      long t = 1_000_000_000L;
+      for (int i = 0; i < 25; i++) hud.frame(t + i * 20_000_000L, 85_400_000L);  // 50 fps, 85.4 ms
+      assertEquals("", hud.text(), "nothing before half a second has passed");
+      hud.paint(frame);
+      assertEquals(90, frame.ptr(5, 5).get() & 0xff, "nothing painted yet");
+      hud.frame(t + 520_000_000L, 105_400_000L);
+      assertEquals("50.0 fps  latency 86 ms", hud.text());
+      hud.paint(frame);
+      assertEquals(0, frame.ptr(5, 5).get() & 0xff, "shaded box");
+      Mat white = new Mat();
+      opencv_core.inRange(frame, new Mat(1, 1, opencv_core.CV_8UC3, new Scalar(200, 200, 200, 0)),
+          new Mat(1, 1, opencv_core.CV_8UC3, new Scalar(255, 255, 255, 0)), white);
+      assertTrue(opencv_core.countNonZero(white) > 50, "white text");
+      for (int i = 1; i <= 10; i++) hud.frame(t + 520_000_000L + i * 100_000_000L, 1_007_000_000L);  // 10 fps
+      assertEquals("10.0 fps  latency 1007 ms", hud.text());
     }
   }
 

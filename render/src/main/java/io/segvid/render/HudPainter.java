@@ -5,14 +5,13 @@ import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
 import static org.bytedeco.opencv.global.opencv_imgproc.putText;
 import static org.bytedeco.opencv.global.opencv_imgproc.rectangle;
 
-import java.util.Locale;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Scalar;
 
 /**
  * Frames per second and capture-to-render latency, top left. The text is rebuilt twice a second, not
- * per frame, so the frame path does not allocate strings.
+ * per frame, and written as ASCII straight into a reused native buffer: no String, no Formatter.
  */
 public final class HudPainter implements AutoCloseable {
 
@@ -21,8 +20,9 @@ public final class HudPainter implements AutoCloseable {
   private final Scalar shade = new Scalar(0, 0, 0, 0);
   private final Point p1 = new Point();
   private final Point p2 = new Point();
-  private String text = "";
-  private org.bytedeco.javacpp.BytePointer nativeText = new org.bytedeco.javacpp.BytePointer("");
+  private final byte[] text = new byte[64];
+  private int textLength;
+  private final org.bytedeco.javacpp.BytePointer nativeText = new org.bytedeco.javacpp.BytePointer(64);
   private long windowStart;
   private int windowFrames;
   private double latencySumMs;
@@ -34,17 +34,43 @@ public final class HudPainter implements AutoCloseable {
     latencySumMs += latencyNanos / 1e6;
     long elapsed = nowNanos - windowStart;
     if (elapsed >= REFRESH_NANOS) {
-      text = String.format(Locale.ROOT, "%.1f fps  latency %.0f ms", windowFrames * 1e9 / elapsed, latencySumMs / windowFrames);
-      nativeText.close();
-      nativeText = new org.bytedeco.javacpp.BytePointer(text);
+      long fpsTenths = Math.round(windowFrames * 1e10 / elapsed);
+      textLength = 0;
+      append(fpsTenths / 10);
+      append(".");
+      append(fpsTenths % 10);
+      append(" fps  latency ");
+      append(Math.round(latencySumMs / windowFrames));
+      append(" ms");
+      text[textLength] = 0;
+      nativeText.position(0).put(text, 0, textLength + 1);
       windowStart = nowNanos;
       windowFrames = 0;
       latencySumMs = 0;
     }
   }
 
+  /** The text as drawn, e.g. "29.5 fps  latency 120 ms" (empty until the first half second is over). */
+  public String text() {
+    return new String(text, 0, textLength, java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  private void append(String s) {
+    for (int i = 0; i < s.length() && textLength < text.length - 1; i++) text[textLength++] = (byte) s.charAt(i);
+  }
+
+  private void append(long value) {
+    if (value < 0) {
+      append("-");
+      value = -value;
+    }
+    long div = 1;
+    while (div <= value / 10) div *= 10;
+    for (; div > 0 && textLength < text.length - 1; div /= 10) text[textLength++] = (byte) ('0' + value / div % 10);
+  }
+
   public void paint(Mat frame) {
-    if (text.isEmpty()) return;
+    if (textLength == 0) return;
     rectangle(frame, p1.x(4).y(4), p2.x(230).y(26), shade, -1, 8, 0);
     putText(frame, nativeText, p1.x(10).y(20), FONT_HERSHEY_SIMPLEX, 0.5, white, 1, LINE_AA, false);
   }

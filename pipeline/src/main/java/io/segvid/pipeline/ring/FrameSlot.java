@@ -36,6 +36,11 @@ public final class FrameSlot {
 
   /** Wraps {@link #rendered} as a JavaCV Frame for encoders; one per slot so the wrapper is made once. */
   private final org.bytedeco.javacv.OpenCVFrameConverter.ToMat renderedConverter = new org.bytedeco.javacv.OpenCVFrameConverter.ToMat();
+  private org.bytedeco.javacv.Frame renderedWrapper;
+  private org.bytedeco.javacpp.BytePointer renderedData;
+  private int wrappedRows;
+  private int wrappedCols;
+  private int wrappedType;
 
   /**
    * Interleaved signed 16-bit samples; {@code audioSamples} values are valid, and the capture stage
@@ -81,12 +86,29 @@ public final class FrameSlot {
 
 
   /**
-   * The rendered frame as a JavaCV Frame (reused while the Mat keeps its buffer). Synchronized: the
-   * sinks of a stream call this at once from their own threads, and the converter publishes its new
-   * Frame before filling it in, so an unguarded reader could get a Frame without an image.
+   * The rendered frame as a JavaCV Frame, made once and kept while the Mat keeps its size and type
+   * (so its buffer): the converter's own check allocates on every call. Synchronized: the sinks of a
+   * stream call this at once from their own threads, and the converter publishes its new Frame before
+   * filling it in, so an unguarded reader could get a Frame without an image.
    */
   public synchronized org.bytedeco.javacv.Frame renderedFrame() {
-    return renderedConverter.convert(rendered);
+    int rows = rendered.rows();
+    int cols = rendered.cols();
+    int type = rendered.type();
+    if (renderedWrapper == null || rows != wrappedRows || cols != wrappedCols || type != wrappedType) {
+      renderedWrapper = renderedConverter.convert(rendered);
+      renderedData = rendered.data();
+      wrappedRows = rows;
+      wrappedCols = cols;
+      wrappedType = type;
+    }
+    return renderedWrapper;
+  }
+
+  /** The rendered pixels (BGR, {@code renderedFrame().imageStride} bytes per row), for native encoders. */
+  public synchronized org.bytedeco.javacpp.BytePointer renderedData() {
+    renderedFrame();
+    return renderedData;
   }
 
   /** Releases the slot's native buffers when the ring is torn down. */

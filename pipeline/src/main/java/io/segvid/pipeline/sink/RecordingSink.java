@@ -7,12 +7,11 @@ import io.segvid.pipeline.stage.StreamContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.bytedeco.javacv.Frame;
-import org.bytedeco.javacv.FrameRecorder;
 
 /**
  * Records the rendered video (and the source's audio) to a file. Crash-safe containers only: MP4/MOV
@@ -27,7 +26,7 @@ public final class RecordingSink implements FrameSink {
   private final Path file;
   private final RecordingConfig config;
   private final String format;
-  private FFmpegFrameRecorder recorder;
+  private FfmpegWriter writer;
   private boolean audio;
 
   public RecordingSink(Path file, RecordingConfig config) {
@@ -79,51 +78,37 @@ public final class RecordingSink implements FrameSink {
     Path parent = file.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     audio = config.audio() && stream.info().hasAudio();
-    FFmpegFrameRecorder r = new FFmpegFrameRecorder(file.toString(), stream.info().width(), stream.info().height(),
-        audio ? stream.info().audioChannels() : 0);
     double fps = stream.info().frameRate();
-    r.setFormat(format);
-    r.setFrameRate(fps);
-    r.setGopSize(Math.max(1, (int) Math.round(fps * config.gopSeconds())));
-    r.setPixelFormat(pixelFormat(config.codec()));
-    r.setVideoCodec(codecId(config.codec()));
-    int bitrate = config.bitrateKbps() > 0 ? config.bitrateKbps() * 1000
-        : (int) Math.min(50_000_000, stream.info().width() * (long) stream.info().height() * fps * 0.12);
-    r.setVideoBitrate(bitrate);
+    int width = stream.info().width();
+    int height = stream.info().height();
+    long bitrate = config.bitrateKbps() > 0 ? config.bitrateKbps() * 1000L
+        : (long) Math.min(50_000_000, width * (long) height * fps * 0.12);
+    Map<String, String> options = new LinkedHashMap<>();
     if (format.equals("mp4") || format.equals("mov")) {
-      r.setOption("movflags", "frag_keyframe+empty_moov+default_base_moof");
+      options.put("movflags", "frag_keyframe+empty_moov+default_base_moof");
       // The AAC encoder's priming starts audio before 0; without this the fragmented muxer shifts
       // every video frame after the first by that amount.
-      r.setOption("avoid_negative_ts", "make_non_negative");
+      options.put("avoid_negative_ts", "make_non_negative");
     }
-    r.setOption("flush_packets", "1");
-    if (audio) {
-      r.setAudioCodec(avcodec.AV_CODEC_ID_AAC);
-      r.setSampleRate(stream.info().sampleRate());
-      r.setAudioBitrate(128_000);
-    }
+    options.put("flush_packets", "1");
+    FfmpegWriter w = new FfmpegWriter(file.toString(), new FfmpegWriter.Settings(format, width, height, fps,
+        codecId(config.codec()), pixelFormat(config.codec()), Math.max(1, (int) Math.round(fps * config.gopSeconds())),
+        bitrate, audio ? stream.info().audioChannels() : 0, audio ? stream.info().sampleRate() : 0, options));
     try {
-      r.start();
-    } catch (FrameRecorder.Exception | RuntimeException e) {
-      try {
-        r.release();
-      } catch (Exception ignored) {
-        // already failing
-      }
+      w.start();
+    } catch (IOException | RuntimeException e) {
+      w.close();
       Files.deleteIfExists(file);
       throw new IOException("cannot record to " + file + ": " + e.getMessage());
     }
-    recorder = r;
+    writer = w;
   }
 
   @Override
   public void video(FrameSlot slot) throws IOException {
-    // Source time when it moves forward; otherwise the next frame slot keeps every frame, in order.
-    if (slot.timestampMicros > recorder.getTimestamp()) recorder.setTimestamp(slot.timestampMicros);
-    Frame frame = slot.renderedFrame();
     try {
-      recorder.record(frame, avutil.AV_PIX_FMT_BGR24);
-    } catch (FrameRecorder.Exception e) {
+      writer.video(slot.renderedData(), slot.renderedFrame().imageStride, slot.timestampMicros);
+    } catch (IOException e) {
       throw new IOException("recording to " + file + " failed: " + e.getMessage());
     }
   }
@@ -132,31 +117,27 @@ public final class RecordingSink implements FrameSink {
   public void audio(FrameSlot slot) throws IOException {
     if (!audio || slot.audioSamples == 0) return;
     try {
-      recorder.recordSamples(slot.sampleRate, slot.audioChannels, slot.audioBuffer);
-    } catch (FrameRecorder.Exception e) {
+      writer.audio(slot.audio, 0, slot.audioSamples);
+    } catch (IOException e) {
       throw new IOException("recording audio to " + file + " failed: " + e.getMessage());
     }
   }
 
   @Override
   public void finish() throws IOException {
-    if (recorder == null) return;
+    if (writer == null) return;
     try {
-      recorder.stop();
-    } catch (FrameRecorder.Exception e) {
+      writer.finish();
+    } catch (IOException e) {
       throw new IOException("finishing " + file + " failed: " + e.getMessage());
     }
   }
 
   @Override
   public void close() {
-    if (recorder != null) {
-      try {
-        recorder.release();
-      } catch (Exception ignored) {
-        // releasing native state; nothing more to do
-      }
-      recorder = null;
+    if (writer != null) {
+      writer.close();
+      writer = null;
     }
   }
 }

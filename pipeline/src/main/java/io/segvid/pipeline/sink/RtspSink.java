@@ -5,10 +5,11 @@ import io.segvid.config.LiveConfig;
 import io.segvid.inference.ModelMetadata;
 import io.segvid.pipeline.stage.Reconnect;
 import io.segvid.pipeline.stage.StreamContext;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +27,11 @@ public final class RtspSink extends LatestFrameSink {
   private final String name;
   private final LiveConfig live;
   private final Reconnect reconnect;
-  private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
-  private FFmpegFrameRecorder recorder;
+  private FfmpegWriter writer;
+  private final Mat[] pixelMats = new Mat[2];
+  private final BytePointer[] pixelPointers = new BytePointer[2];
+  private final long[] pixelSizes = new long[2];
+  private int nextPixelSlot;
   private StreamContext stream;
   private long startNanos;
   private int failures;
@@ -57,7 +61,7 @@ public final class RtspSink extends LatestFrameSink {
 
   @Override
   protected void deliver(Mat frame, long index, long captureNanos, long timestampMicros) throws Exception {
-    if (recorder == null) {
+    if (writer == null) {
       if (System.nanoTime() < retryAtNanos) return;  // backing off: this frame is dropped
       try {
         connect(frame.cols(), frame.rows());
@@ -67,9 +71,7 @@ public final class RtspSink extends LatestFrameSink {
       }
     }
     try {
-      long t = (captureNanos - startNanos) / 1000;
-      if (t > recorder.getTimestamp()) recorder.setTimestamp(t);
-      recorder.record(converter.convert(frame), avutil.AV_PIX_FMT_BGR24);
+      writer.video(pixels(frame), frame.cols() * 3, (captureNanos - startNanos) / 1000);
       failures = 0;
     } catch (Exception e) {
       disconnect();
@@ -78,27 +80,20 @@ public final class RtspSink extends LatestFrameSink {
   }
 
   private void connect(int width, int height) throws Exception {
-    FFmpegFrameRecorder r = new FFmpegFrameRecorder(url, width, height, 0);
     double fps = stream.info().frameRate();
-    r.setFormat("rtsp");
-    r.setOption("rtsp_transport", live.transport());
-    r.setOption("timeout", Long.toString((long) (live.timeoutSeconds() * 1_000_000)));
-    r.setVideoCodec(avcodec.AV_CODEC_ID_H264);
-    r.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
-    r.setFrameRate(fps);
-    r.setGopSize(Math.max(1, (int) Math.round(fps)));  // a new viewer gets a picture within a second
-    r.setVideoBitrate((int) Math.min(20_000_000, width * (long) height * fps * 0.1));
+    Map<String, String> options = new LinkedHashMap<>();
+    options.put("rtsp_transport", live.transport());
+    options.put("timeout", Long.toString((long) (live.timeoutSeconds() * 1_000_000)));
+    FfmpegWriter w = new FfmpegWriter(url, new FfmpegWriter.Settings("rtsp", width, height, fps, avcodec.AV_CODEC_ID_H264,
+        avutil.AV_PIX_FMT_YUV420P, Math.max(1, (int) Math.round(fps)),  // a new viewer gets a picture within a second
+        (long) Math.min(20_000_000, width * (long) height * fps * 0.1), 0, 0, options));
     try {
-      r.start();
+      w.start();
     } catch (Exception e) {
-      try {
-        r.release();
-      } catch (Exception ignored) {
-        // failing anyway
-      }
+      w.close();
       throw e;
     }
-    recorder = r;
+    writer = w;
     startNanos = System.nanoTime();
     connects++;
     if (connects > 1 || failures > 0) LOG.info("{}: publishing again", name);
@@ -111,14 +106,29 @@ public final class RtspSink extends LatestFrameSink {
   }
 
   private void disconnect() {
-    if (recorder != null) {
-      try {
-        recorder.release();
-      } catch (Exception ignored) {
-        // the connection is gone already
-      }
-      recorder = null;
+    if (writer != null) {
+      writer.close();
+      writer = null;
     }
+  }
+
+  /**
+   * The Mat's pixels. LatestFrameSink hands over one of two Mats whose buffers change only with their
+   * size, so the pointer of each is kept (asking the Mat allocates a wrapper every time).
+   */
+  private BytePointer pixels(Mat frame) {
+    for (int i = 0; i < pixelMats.length; i++) {
+      if (pixelMats[i] == frame && pixelSizes[i] == sizeKey(frame)) return pixelPointers[i];
+    }
+    int i = nextPixelSlot++ % pixelMats.length;
+    pixelMats[i] = frame;
+    pixelSizes[i] = sizeKey(frame);
+    pixelPointers[i] = frame.data();
+    return pixelPointers[i];
+  }
+
+  private static long sizeKey(Mat m) {
+    return (long) m.rows() << 32 | m.cols();
   }
 
   @Override
@@ -129,9 +139,8 @@ public final class RtspSink extends LatestFrameSink {
   @Override
   public void close() {
     stopWorker();
-    if (!workerRunning()) {  // a worker blocked on a frozen server keeps its recorder
+    if (!workerRunning()) {  // a worker blocked on a frozen server keeps its writer
       disconnect();
-      converter.close();
       releaseFrames();
     }
   }

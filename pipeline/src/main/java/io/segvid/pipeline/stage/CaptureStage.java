@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.javacv.Frame;
-import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,7 +107,7 @@ public final class CaptureStage {
 
   private void capture(int gen, VideoSource first) {
     VideoSource session = first;
-    try (OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
+    try (FrameMatView view = new FrameMatView();
          Preprocessor pre = new Preprocessor(stream.inputSize())) {
       lastProgressNanos = System.nanoTime();
       while (!stop.requested() && gen == generation.get()) {
@@ -140,7 +139,7 @@ public final class CaptureStage {
           continue;
         }
         lastProgressNanos = System.nanoTime();
-        publish(f, converter, pre, gen);
+        publish(f, view, pre, gen);
       }
     } catch (RuntimeException e) {
       stop.fail(e);
@@ -211,7 +210,7 @@ public final class CaptureStage {
     }
   }
 
-  private void publish(Frame f, OpenCVFrameConverter.ToMat converter, Preprocessor pre, int gen) {
+  private void publish(Frame f, FrameMatView view, Preprocessor pre, int gen) {
     long started = System.nanoTime();
     if (f.image != null) {
       long seq = claim();
@@ -221,7 +220,7 @@ public final class CaptureStage {
       }
       FrameSlot s = ring.get(seq);
       try {
-        Mat m = converter.convert(f);
+        Mat m = view.of(f);
         s.kind = FrameSlot.Kind.VIDEO;
         s.stream = stream.id();
         s.index = index.getAndIncrement();
