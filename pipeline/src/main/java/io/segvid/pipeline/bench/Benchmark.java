@@ -246,14 +246,15 @@ public final class Benchmark {
 
   /**
    * Resident memory over a long run: the video looped without pacing through the full pipeline into
-   * a stats sink, lossless, RSS sampled every tenth of the way. A leak per frame shows as a slope.
+   * a recording (decoder, model, renderer and encoder all in play), lossless, RSS sampled every tenth
+   * of the way. A leak per frame shows as a slope.
    */
   private void soak(Map<String, Object> r) throws Exception {
     String graph = "lavfi:movie=" + io.segvid.capture.Sources.escapeFilterPath(video.toAbsolutePath().toString())
         + ":loop=0,setpts=N/FRAME_RATE/TB,nopace";
     StopSignal stop = new StopSignal();
     List<Pipeline.StreamSpec> specs = List.of(new Pipeline.StreamSpec(Sources.parse(graph),
-        List.of(new io.segvid.pipeline.sink.StatsSink(work.resolve("soak.jsonl")))));
+        List.of(new RecordingSink(work.resolve("soak.mkv"), config.recording()))));
     List<Double> samples = new ArrayList<>();
     List<Double> heap = new ArrayList<>();
     AtomicLong rendered = new AtomicLong();

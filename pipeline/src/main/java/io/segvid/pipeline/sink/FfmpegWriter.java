@@ -171,7 +171,12 @@ public final class FfmpegWriter implements AutoCloseable {
     c.gop_size(settings.gopSize());
     c.bit_rate(settings.bitRate());
     if ((output.oformat().flags() & AVFMT_GLOBALHEADER) != 0) c.flags(c.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
-    check(avcodec_open2(c, codec, (AVDictionary) null), "cannot open the " + codec.name().getString() + " encoder");
+    AVDictionary codecOptions = new AVDictionary(null);
+    // libx264 (the -Pgpl-codecs build) defaults to "medium", several times too slow for live video.
+    if (codec.name().getString().equals("libx264")) av_dict_set(codecOptions, "preset", "veryfast", 0);
+    int ret = avcodec_open2(c, codec, codecOptions);
+    av_dict_free(codecOptions);
+    check(ret, "cannot open the " + codec.name().getString() + " encoder");
     video.codecTimeBase = c.time_base();
     ptsPerMicro = (double) video.codecTimeBase.den() / video.codecTimeBase.num() / 1e6;
     video.stream = avformat_new_stream(output, null);
