@@ -1,6 +1,8 @@
 package io.segvid.capture;
 
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_DISPLAYMATRIX;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_side_data_get;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
@@ -23,6 +25,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_S16;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_display_rotation_get;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
@@ -42,6 +45,7 @@ import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avcodec.AVPacketSideData;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVInputFormat;
 import org.bytedeco.ffmpeg.avformat.AVStream;
@@ -57,10 +61,12 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.ShortPointer;
 import org.bytedeco.javacv.Frame;
+import org.bytedeco.opencv.global.opencv_core;
 
 /**
  * Demuxes and decodes one FFmpeg input straight on libavformat/libavcodec: video converted to BGR24
- * at the size the stream opened with, audio to interleaved signed 16-bit at its own rate and channels.
+ * at the size the stream opened with and turned upright when its display matrix says so (as players
+ * do), audio to interleaved signed 16-bit at its own rate and channels.
  * Every native object and the two output {@link Frame}s are made when it opens and reused for each
  * frame, so reading allocates nothing on the Java heap (JavaCV's grabber made about 3 KB of wrappers
  * per frame). One thread owns an instance; {@link #close()} frees everything.
@@ -83,11 +89,20 @@ final class FfmpegDecoder implements AutoCloseable {
   private int scalerHeight;
   private int scalerFormat = -1;
   private SwrContext resampler;
+  /** Size of the frames handed out (upright). */
   private int width;
   private int height;
+  /** Size of the decoded pictures (as stored). */
+  private int codedWidth;
+  private int codedHeight;
   private double frameRate;
   private long estimatedFrames;
   private BytePointer image;
+  /** OpenCV rotate code that makes the picture upright (phone footage), or -1. */
+  private int rotateCode = -1;
+  private BytePointer coded;
+  private org.bytedeco.opencv.opencv_core.Mat codedMat;
+  private org.bytedeco.opencv.opencv_core.Mat imageMat;
   private PointerPointer<?> imagePlanes;
   private IntPointer imageStrides;
   private ShortPointer samples;
@@ -144,14 +159,18 @@ final class FfmpegDecoder implements AutoCloseable {
     if (video.index < 0) throw new SourceException("no video stream");
     AVStream videoStream = format.streams(video.index);
     openDecoder(video, videoStream, singleThread);
-    width = video.codec.width();
-    height = video.codec.height();
-    if (width <= 0 || height <= 0) throw new SourceException("no video stream (the video has no size)");
+    int codedWidth = video.codec.width();
+    int codedHeight = video.codec.height();
+    if (codedWidth <= 0 || codedHeight <= 0) throw new SourceException("no video stream (the video has no size)");
+    rotateCode = rotateCode(videoStream.codecpar());
+    boolean quarterTurn = rotateCode == opencv_core.ROTATE_90_CLOCKWISE || rotateCode == opencv_core.ROTATE_90_COUNTERCLOCKWISE;
+    width = quarterTurn ? codedHeight : codedWidth;
+    height = quarterTurn ? codedWidth : codedHeight;
     frameRate = frameRate(videoStream);
     estimatedFrames = live ? 0 : estimateFrames(videoStream, format, frameRate);
     int audioIndex = av_find_best_stream(format, AVMEDIA_TYPE_AUDIO, -1, video.index, (PointerPointer<?>) null, 0);
     if (audioIndex >= 0) openAudio(audioIndex);
-    prepareVideoOutput();
+    prepareVideoOutput(codedWidth, codedHeight);
     packet = av_packet_alloc();
     int channels = audio.present() ? audio.codec.ch_layout().nb_channels() : 0;
     int sampleRate = audio.present() ? audio.codec.sample_rate() : 0;
@@ -201,10 +220,20 @@ final class FfmpegDecoder implements AutoCloseable {
     }
   }
 
-  private void prepareVideoOutput() {
+  private void prepareVideoOutput(int codedWidth, int codedHeight) {
     image = new BytePointer((long) width * height * 3);
-    imagePlanes = new PointerPointer<>(1).put(0, image);
-    imageStrides = new IntPointer(1).put(0, width * 3);
+    BytePointer target = image;
+    if (rotateCode >= 0) {
+      // Decoded frames are converted at their coded size, then turned upright into the image.
+      coded = new BytePointer((long) codedWidth * codedHeight * 3);
+      codedMat = new org.bytedeco.opencv.opencv_core.Mat(codedHeight, codedWidth, opencv_core.CV_8UC3, coded);
+      imageMat = new org.bytedeco.opencv.opencv_core.Mat(height, width, opencv_core.CV_8UC3, image);
+      target = coded;
+    }
+    this.codedWidth = codedWidth;
+    this.codedHeight = codedHeight;
+    imagePlanes = new PointerPointer<>(1).put(0, target);
+    imageStrides = new IntPointer(1).put(0, codedWidth * 3);
     videoFrame.imageWidth = width;
     videoFrame.imageHeight = height;
     videoFrame.imageDepth = Frame.DEPTH_UBYTE;
@@ -212,6 +241,26 @@ final class FfmpegDecoder implements AutoCloseable {
     videoFrame.imageStride = width * 3;
     videoFrame.image = new java.nio.Buffer[] {image.asByteBuffer()};
     videoFrame.type = Frame.Type.VIDEO;
+  }
+
+  /**
+   * The rotation a player applies from the stream's display matrix (phone videos are stored sideways
+   * with one), as an OpenCV rotate code; -1 when there is none or it is not a quarter turn.
+   */
+  private static int rotateCode(AVCodecParameters parameters) {
+    AVPacketSideData side = av_packet_side_data_get(parameters.coded_side_data(), parameters.nb_coded_side_data(),
+        AV_PKT_DATA_DISPLAYMATRIX);
+    if (side == null || side.isNull() || side.size() < 36) return -1;
+    // The matrix angle is anticlockwise; as a clockwise turn it is the negative (what FFmpeg's CLI applies).
+    double counterClockwise = av_display_rotation_get(new IntPointer(side.data()));
+    if (Double.isNaN(counterClockwise)) return -1;
+    long clockwise = Math.floorMod(-Math.round(counterClockwise), 360);
+    return switch ((int) clockwise) {
+      case 90 -> opencv_core.ROTATE_90_CLOCKWISE;
+      case 180 -> opencv_core.ROTATE_180;
+      case 270 -> opencv_core.ROTATE_90_COUNTERCLOCKWISE;
+      default -> -1;
+    };
   }
 
   private void ensureSampleCapacity(int perChannel) {
@@ -324,7 +373,7 @@ final class FfmpegDecoder implements AutoCloseable {
     if (scaler == null || w != scalerWidth || h != scalerHeight || fmt != scalerFormat) {
       // First frame, or the stream changed size or format mid-way: frames keep the size it opened with.
       if (scaler != null) sws_freeContext(scaler);
-      scaler = sws_getContext(w, h, fmt, width, height, AV_PIX_FMT_BGR24, SWS_BILINEAR, null, null,
+      scaler = sws_getContext(w, h, fmt, codedWidth, codedHeight, AV_PIX_FMT_BGR24, SWS_BILINEAR, null, null,
           (org.bytedeco.javacpp.DoublePointer) null);
       if (scaler == null) throw new SourceException("cannot convert " + w + "x" + h + " video (pixel format " + fmt + ")");
       scalerWidth = w;
@@ -332,6 +381,7 @@ final class FfmpegDecoder implements AutoCloseable {
       scalerFormat = fmt;
     }
     sws_scale(scaler, video.planes, video.strides, 0, h, imagePlanes, imageStrides);
+    if (rotateCode >= 0) opencv_core.rotate(codedMat, imageMat, rotateCode);
   }
 
   private boolean convertSamples() {
@@ -401,8 +451,8 @@ final class FfmpegDecoder implements AutoCloseable {
       swr_free(resampler);
       resampler = null;
     }
-    for (org.bytedeco.javacpp.Pointer p : new org.bytedeco.javacpp.Pointer[] {image, imagePlanes, imageStrides, samples,
-        samplePlanes}) {
+    for (org.bytedeco.javacpp.Pointer p : new org.bytedeco.javacpp.Pointer[] {codedMat, imageMat, coded, image,
+        imagePlanes, imageStrides, samples, samplePlanes}) {
       if (p != null) p.close();
     }
     image = null;
