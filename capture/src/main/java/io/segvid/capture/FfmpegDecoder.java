@@ -73,7 +73,9 @@ import org.bytedeco.opencv.global.opencv_core;
  */
 final class FfmpegDecoder implements AutoCloseable {
 
-  private static final int EAGAIN = avutil.AVERROR_EAGAIN();
+  // AVERROR_EAGAIN() is declared on the presets class, so calling it does not load FFmpeg: load first.
+  private static final int EAGAIN = org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.global.avutil.class) != null
+      ? org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN() : -11;
   private static final int KEY_FRAME = 1 << 1;  // AV_FRAME_FLAG_KEY
 
   static {

@@ -43,6 +43,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_inv_q;
 import static org.bytedeco.ffmpeg.global.swresample.swr_alloc_set_opts2;
 import static org.bytedeco.ffmpeg.global.swresample.swr_convert;
 import static org.bytedeco.ffmpeg.global.swresample.swr_free;
+import static org.bytedeco.ffmpeg.global.swresample.swr_get_out_samples;
 import static org.bytedeco.ffmpeg.global.swresample.swr_init;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
@@ -65,12 +66,13 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.swresample.SwrContext;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.ShortPointer;
 
 /**
- * Encodes BGR24 frames (and interleaved signed 16-bit audio, as AAC) and muxes them into a file or a
+ * Encodes BGR24 frames (and interleaved signed 16-bit audio, as AAC, resampled if AAC cannot take its rate) and muxes them into a file or a
  * URL, straight on libavcodec/libavformat. Every native object is made in {@link #start()} and
  * reused, so writing a frame allocates nothing on the Java heap (JavaCV's recorder made about 2 KB of
  * wrappers per frame). Video timestamps sit on the frame-rate grid: a frame takes its own time when
@@ -79,7 +81,9 @@ import org.bytedeco.javacpp.ShortPointer;
  */
 public final class FfmpegWriter implements AutoCloseable {
 
-  private static final int EAGAIN = org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN();
+  // AVERROR_EAGAIN() is declared on the presets class, so calling it does not load FFmpeg: load first.
+  private static final int EAGAIN = org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.global.avutil.class) != null
+      ? org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN() : -11;
   private static final int EOF = org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 
   /** What to write: container, video codec and its settings, optional audio, muxer options. */
@@ -110,6 +114,9 @@ public final class FfmpegWriter implements AutoCloseable {
   private ShortPointer staging;
   private PointerPointer<?> stagingPlanes;
   private int stagingCapacity;
+  private FloatPointer converted;
+  private PointerPointer<?> convertedPlanes;
+  private int convertedCapacity;
   private long audioPts;
   private boolean headerWritten;
   private boolean finished;
@@ -202,12 +209,13 @@ public final class FfmpegWriter implements AutoCloseable {
     if (codec == null) throw new IOException("this FFmpeg has no AAC encoder");
     AVCodecContext c = avcodec_alloc_context3(codec);
     audio.codec = c;
+    int rate = aacRate(settings.sampleRate());
     c.sample_fmt(AV_SAMPLE_FMT_FLTP);
-    c.sample_rate(settings.sampleRate());
+    c.sample_rate(rate);
     av_channel_layout_default(c.ch_layout(), settings.audioChannels());
     c.bit_rate(128_000);
     AVRational tb = new AVRational();
-    tb.num(1).den(settings.sampleRate());
+    tb.num(1).den(rate);
     c.time_base(tb);
     if ((output.oformat().flags() & AVFMT_GLOBALHEADER) != 0) c.flags(c.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
     check(avcodec_open2(c, codec, (AVDictionary) null), "cannot open the AAC encoder");
@@ -218,18 +226,31 @@ public final class FfmpegWriter implements AutoCloseable {
     int frameSize = c.frame_size() > 0 ? c.frame_size() : 1024;
     audio.frame = frame();
     audio.frame.format(AV_SAMPLE_FMT_FLTP);
-    audio.frame.sample_rate(settings.sampleRate());
+    audio.frame.sample_rate(rate);
     audio.frame.nb_samples(frameSize);
     org.bytedeco.ffmpeg.global.avutil.av_channel_layout_copy(audio.frame.ch_layout(), c.ch_layout());
     check(av_frame_get_buffer(audio.frame, 0), "cannot allocate an audio frame");
     audio.planes = audio.frame.data();
+    // Samples are converted (and resampled if AAC cannot take the source rate) on the way in; the
+    // queue then holds encoder-ready planar floats, cut into whole AAC frames.
     SwrContext swr = new SwrContext(null);
-    check(swr_alloc_set_opts2(swr, c.ch_layout(), AV_SAMPLE_FMT_FLTP, settings.sampleRate(), c.ch_layout(),
+    check(swr_alloc_set_opts2(swr, c.ch_layout(), AV_SAMPLE_FMT_FLTP, rate, c.ch_layout(),
         AV_SAMPLE_FMT_S16, settings.sampleRate(), 0, null), "cannot convert audio");
     resampler = swr;
     check(swr_init(swr), "cannot convert audio");
-    fifo = av_audio_fifo_alloc(AV_SAMPLE_FMT_S16, settings.audioChannels(), frameSize * 4);
+    fifo = av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, settings.audioChannels(), frameSize * 4);
     ensureStaging(Math.max(frameSize, 8192));
+  }
+
+  /** Rates FFmpeg's AAC encoder takes; any other source rate is resampled to the next one up (or 96 kHz). */
+  private static final int[] AAC_RATES = {7350, 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000,
+      88200, 96000};
+
+  static int aacRate(int sourceRate) {
+    for (int r : AAC_RATES) {
+      if (r >= sourceRate) return r;
+    }
+    return 96_000;
   }
 
   private static AVFrame frame() throws IOException {
@@ -238,13 +259,27 @@ public final class FfmpegWriter implements AutoCloseable {
     return f;
   }
 
+  /** Room for {@code perChannel} input samples per channel, and for what they become after resampling. */
   private void ensureStaging(int perChannel) {
-    if (perChannel <= stagingCapacity) return;
-    if (staging != null) staging.close();
-    if (stagingPlanes != null) stagingPlanes.close();
-    staging = new ShortPointer((long) perChannel * settings.audioChannels());
-    stagingPlanes = new PointerPointer<>(1).put(0, staging);
-    stagingCapacity = perChannel;
+    if (perChannel > stagingCapacity) {
+      if (staging != null) staging.close();
+      if (stagingPlanes != null) stagingPlanes.close();
+      staging = new ShortPointer((long) perChannel * settings.audioChannels());
+      stagingPlanes = new PointerPointer<>(1).put(0, staging);
+      stagingCapacity = perChannel;
+    }
+    int out = swr_get_out_samples(resampler, perChannel);
+    if (out > convertedCapacity) {
+      if (converted != null) converted.close();
+      if (convertedPlanes != null) convertedPlanes.close();
+      int channels = settings.audioChannels();
+      converted = new FloatPointer((long) out * channels);
+      convertedPlanes = new PointerPointer<>(channels);
+      for (int ch = 0; ch < channels; ch++) {
+        convertedPlanes.put(ch, new FloatPointer(converted).position((long) ch * out));
+      }
+      convertedCapacity = out;
+    }
   }
 
   /** Encodes one BGR24 image ({@code stride} bytes per row) shown at {@code micros}. */
@@ -267,8 +302,15 @@ public final class FfmpegWriter implements AutoCloseable {
     int perChannel = count / channels;
     ensureStaging(perChannel);
     staging.position(0).put(samples, offset, perChannel * channels);
-    if (av_audio_fifo_write(fifo, stagingPlanes, perChannel) < perChannel) throw new IOException("audio queue full");
+    queue(swr_convert(resampler, convertedPlanes, convertedCapacity, stagingPlanes, perChannel));
     drainFifo(false);
+  }
+
+  private void queue(int converted) throws IOException {
+    if (converted < 0) check(converted, "converting audio failed");
+    if (converted > 0 && av_audio_fifo_write(fifo, convertedPlanes, converted) < converted) {
+      throw new IOException("audio queue full");
+    }
   }
 
   private void drainFifo(boolean all) throws IOException {
@@ -276,10 +318,9 @@ public final class FfmpegWriter implements AutoCloseable {
     while (av_audio_fifo_size(fifo) >= frameSize || all && av_audio_fifo_size(fifo) > 0) {
       int n = Math.min(frameSize, av_audio_fifo_size(fifo));
       check(av_frame_make_writable(audio.frame), "cannot reuse the audio frame");
-      av_audio_fifo_read(fifo, stagingPlanes, n);
+      av_audio_fifo_read(fifo, audio.planes, n);
       // The last frame may be short: AAC accepts one; the frame keeps its full buffer.
       audio.frame.nb_samples(n);
-      swr_convert(resampler, audio.planes, n, stagingPlanes, n);
       audio.frame.pts(audioPts);
       audioPts += n;
       send(audio, audio.frame);
@@ -303,6 +344,7 @@ public final class FfmpegWriter implements AutoCloseable {
     if (finished || !headerWritten) return;
     finished = true;
     if (audio.present()) {
+      queue(swr_convert(resampler, convertedPlanes, convertedCapacity, null, 0));  // what resampling held back
       drainFifo(true);
       send(audio, null);
     }
@@ -341,7 +383,7 @@ public final class FfmpegWriter implements AutoCloseable {
       output = null;
     }
     for (org.bytedeco.javacpp.Pointer p : new org.bytedeco.javacpp.Pointer[] {sourcePlanes, sourceStrides, staging,
-        stagingPlanes}) {
+        stagingPlanes, converted, convertedPlanes}) {
       if (p != null) p.close();
     }
     sourcePlanes = null;

@@ -1,0 +1,71 @@
+package io.segvid.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.segvid.pipeline.sink.FfmpegWriter;
+import java.nio.ShortBuffer;
+import java.nio.file.Path;
+import java.util.Map;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The writer's audio path: any source rate comes out as AAC of the same length and pitch. */
+class WriterTest {
+
+  @TempDir
+  Path tmp;
+
+  @ParameterizedTest
+  @ValueSource(ints = {48_000, 37_800, 192_000})
+  void audioKeepsItsLengthAndPitchAtAnySampleRate(int rate) throws Exception {
+    Path file = tmp.resolve("tone-" + rate + ".mkv");
+    int seconds = 3;
+    double hz = 440;
+    try (FfmpegWriter w = new FfmpegWriter(file.toString(), new FfmpegWriter.Settings("matroska", 64, 48, 10,
+        avcodec.AV_CODEC_ID_MPEG4, avutil.AV_PIX_FMT_YUV420P, 10, 200_000, 1, rate, Map.of()));
+         BytePointer grey = new BytePointer(64 * 48 * 3)) {
+      w.start();
+      short[] chunk = new short[rate / 10];  // 100 ms per call, like a source's audio frames
+      for (int i = 0; i < seconds * 10; i++) {
+        for (int j = 0; j < chunk.length; j++) {
+          chunk[j] = (short) (8000 * Math.sin(2 * Math.PI * hz * (i * chunk.length + j) / rate));
+        }
+        w.audio(chunk, 0, chunk.length);
+        w.video(grey, 64 * 3, i * 100_000L);
+      }
+      w.finish();
+    }
+    try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toString())) {
+      g.setSampleFormat(avutil.AV_SAMPLE_FMT_S16);
+      g.setSampleMode(FrameGrabber.SampleMode.SHORT);
+      g.start();
+      int outRate = g.getSampleRate();
+      long samples = 0;
+      long crossings = 0;
+      boolean low = false;  // hysteresis: coding noise near zero must not count as cycles
+      Frame f;
+      while ((f = g.grabSamples()) != null) {
+        ShortBuffer b = (ShortBuffer) f.samples[0];
+        for (int i = b.position(); i < b.limit(); i++) {
+          short v = b.get(i);
+          if (v < -4000) low = true;
+          if (low && v > 4000) {
+            crossings++;
+            low = false;
+          }
+        }
+        samples += b.remaining();
+      }
+      // AAC adds up to two frames (priming, padding of the last frame): 2 x 1024 samples.
+      assertEquals(seconds, samples / (double) outRate, 2048.0 / outRate + 0.005, "audio length in seconds at " + outRate + " Hz");
+      assertEquals(hz * seconds, crossings, 3, "cycles of the tone: same pitch");
+    }
+  }
+}
