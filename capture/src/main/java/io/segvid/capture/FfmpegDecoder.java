@@ -73,9 +73,7 @@ import org.bytedeco.opencv.global.opencv_core;
  */
 final class FfmpegDecoder implements AutoCloseable {
 
-  // AVERROR_EAGAIN() is declared on the presets class, so calling it does not load FFmpeg: load first.
-  private static final int EAGAIN = org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.global.avutil.class) != null
-      ? org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN() : -11;
+  private static final int EAGAIN = FfmpegError.EAGAIN;
   private static final int KEY_FRAME = 1 << 1;  // AV_FRAME_FLAG_KEY
 
   static {
@@ -274,10 +272,6 @@ final class FfmpegDecoder implements AutoCloseable {
     samplePlanes = new PointerPointer<>(1).put(0, samples);
     sampleCapacity = perChannel;
     audioFrame.samples = new java.nio.Buffer[] {samples.asBuffer()};
-  }
-
-  double frameRate() {
-    return frameRate;
   }
 
   /**

@@ -1,10 +1,17 @@
 package io.segvid.capture;
 
 import java.nio.charset.StandardCharsets;
+import org.bytedeco.javacpp.Loader;
 import org.bytedeco.ffmpeg.global.avutil;
 
-/** FFmpeg's own words for an error code (av_strerror). */
+/** FFmpeg error codes and FFmpeg's own words for them (av_strerror). */
 public final class FfmpegError {
+
+  /**
+   * AVERROR(EAGAIN). {@code AVERROR_EAGAIN()} is declared on bytedeco's presets class, so calling it
+   * does not load FFmpeg's natives: load them first.
+   */
+  public static final int EAGAIN = Loader.load(avutil.class) != null ? avutil.AVERROR_EAGAIN() : -11;
 
   private FfmpegError() { }
 

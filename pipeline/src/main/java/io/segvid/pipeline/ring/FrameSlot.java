@@ -1,6 +1,5 @@
 package io.segvid.pipeline.ring;
 
-import java.nio.ShortBuffer;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -42,12 +41,8 @@ public final class FrameSlot {
   private int wrappedCols;
   private int wrappedType;
 
-  /**
-   * Interleaved signed 16-bit samples; {@code audioSamples} values are valid, and the capture stage
-   * leaves {@code audioBuffer} positioned on exactly them (sinks read it and must not move it).
-   */
+  /** Interleaved signed 16-bit samples; {@code audioSamples} values are valid. */
   public short[] audio = new short[0];
-  public ShortBuffer audioBuffer = ShortBuffer.wrap(audio);
   public int audioSamples;
   public int audioChannels;
   public int sampleRate;
@@ -80,7 +75,6 @@ public final class FrameSlot {
   public void ensureAudioCapacity(int samples) {
     if (audio.length < samples) {
       audio = new short[Math.max(samples, 8192)];
-      audioBuffer = ShortBuffer.wrap(audio);
     }
   }
 

@@ -81,9 +81,7 @@ import org.bytedeco.javacpp.ShortPointer;
  */
 public final class FfmpegWriter implements AutoCloseable {
 
-  // AVERROR_EAGAIN() is declared on the presets class, so calling it does not load FFmpeg: load first.
-  private static final int EAGAIN = org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.global.avutil.class) != null
-      ? org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN() : -11;
+  private static final int EAGAIN = FfmpegError.EAGAIN;
   private static final int EOF = org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 
   /** What to write: container, video codec and its settings, optional audio, muxer options. */
@@ -177,7 +175,7 @@ public final class FfmpegWriter implements AutoCloseable {
     c.framerate(rate);
     c.gop_size(settings.gopSize());
     c.bit_rate(settings.bitRate());
-    if ((output.oformat().flags() & AVFMT_GLOBALHEADER) != 0) c.flags(c.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
+    useGlobalHeaderIfMuxerWants(c);
     AVDictionary codecOptions = new AVDictionary(null);
     // libx264 (the -Pgpl-codecs build) defaults to "medium", several times too slow for live video.
     if (codec.name().getString().equals("libx264")) av_dict_set(codecOptions, "preset", "veryfast", 0);
@@ -217,7 +215,7 @@ public final class FfmpegWriter implements AutoCloseable {
     AVRational tb = new AVRational();
     tb.num(1).den(rate);
     c.time_base(tb);
-    if ((output.oformat().flags() & AVFMT_GLOBALHEADER) != 0) c.flags(c.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
+    useGlobalHeaderIfMuxerWants(c);
     check(avcodec_open2(c, codec, (AVDictionary) null), "cannot open the AAC encoder");
     audio.codecTimeBase = c.time_base();
     audio.stream = avformat_new_stream(output, null);
@@ -251,6 +249,11 @@ public final class FfmpegWriter implements AutoCloseable {
       if (r >= sourceRate) return r;
     }
     return 96_000;
+  }
+
+  /** MP4, MKV and the like keep codec headers in the container, not in the stream. */
+  private void useGlobalHeaderIfMuxerWants(AVCodecContext c) {
+    if ((output.oformat().flags() & AVFMT_GLOBALHEADER) != 0) c.flags(c.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
   }
 
   private static AVFrame frame() throws IOException {

@@ -107,7 +107,7 @@ public final class RecordingSink implements FrameSink {
   @Override
   public void video(FrameSlot slot) throws IOException {
     try {
-      writer.video(slot.renderedData(), slot.renderedFrame().imageStride, slot.timestampMicros);
+      writer.video(slot.renderedData(), slot.rendered.cols() * 3, slot.timestampMicros);  // created continuous
     } catch (IOException e) {
       throw new IOException("recording to " + file + " failed: " + e.getMessage());
     }

@@ -250,7 +250,6 @@ public final class CaptureStage {
         s.ensureAudioCapacity(n);
         samples.get(samples.position(), s.audio, 0, n);
         s.audioSamples = n;
-        s.audioBuffer.limit(n).position(0);  // set here, by the one writer: the sinks only read it
         s.audioChannels = f.audioChannels;
         s.sampleRate = f.sampleRate;
       } finally {
