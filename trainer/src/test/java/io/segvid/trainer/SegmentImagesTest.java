@@ -100,6 +100,39 @@ class SegmentImagesTest {
     assertFalse(Files.exists(tmp.resolve("o")));
   }
 
+  @Test
+  void anUnreadableImageIsNamedAndSkippedTheOthersAreStillWritten() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("mixed"));
+    Files.copy(images.resolve("frame-b.png"), in.resolve("good.png"));
+    Files.write(in.resolve("broken.jpg"), new byte[] {(byte) 0xff, (byte) 0xd8, 1, 2, 3});
+    Path out = tmp.resolve("mixed-masks");
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    CommandLine cli = new CommandLine(new SegmentImagesCommand());
+    java.io.PrintStream oldErr = System.err;
+    int code;
+    System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      code = cli.execute("--model", MODEL.toString(), "--input", in.toString(), "--output", out.toString());
+    } finally {
+      System.setErr(oldErr);
+    }
+    assertNotEquals(0, code, "a run that skipped an image must not look complete");
+    assertTrue(err.toString(java.nio.charset.StandardCharsets.UTF_8).contains("broken.jpg"), err.toString());
+    checkMask(out.resolve("good.png"), 299, 401);
+    assertFalse(Files.exists(out.resolve("broken.png")));
+  }
+
+  @Test
+  void twoImagesWithOneBaseNameAreRefused() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("clash"));
+    Files.copy(images.resolve("frame-a.jpg"), in.resolve("same.jpg"));
+    Files.copy(images.resolve("frame-b.png"), in.resolve("same.png"));
+    int code = new CommandLine(new SegmentImagesCommand()).execute(
+        "--model", MODEL.toString(), "--input", in.toString(), "--output", tmp.resolve("clash-out").toString());
+    assertNotEquals(0, code);
+    assertFalse(Files.exists(tmp.resolve("clash-out")), "nothing written when the input is ambiguous");
+  }
+
   private static void checkMask(Path png, int h, int w) {
     try (Mat m = imread(png.toString(), IMREAD_UNCHANGED)) {
       assertEquals(h, m.rows());

@@ -36,6 +36,8 @@ public final class EvaluateCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     List<LabelledImage> images = LabelledImageFolder.load(data);
     try (Segmenter segmenter = SavedModelSegmenter.open(modelOptions.modelPath(), modelOptions.overrides(), modelOptions.threads())) {
+      io.segvid.trainer.data.LabelCheck.requireKnownIds(images, segmenter.metadata().numClasses(),
+          ignoreIdOf(segmenter.metadata(), ignoreId), data.toString());
       Evaluation e = evaluate(segmenter, images, ignoreId);
       ModelMetadata meta = e.metadata();
       double[] iou = e.confusion().iou();
@@ -53,11 +55,15 @@ public final class EvaluateCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The flag's ignore id, else the model's, else 255. */
+  static int ignoreIdOf(ModelMetadata meta, Integer flag) {
+    return flag != null ? flag : meta.ignoreId() != null ? meta.ignoreId() : 255;
+  }
+
   /** Runs the model over labelled images at the model's input size and scores it at each image's size. */
   public static Evaluation evaluate(Segmenter segmenter, List<LabelledImage> images, Integer ignoreId) {
     ModelMetadata meta = segmenter.metadata();
-    int ignore = ignoreId != null ? ignoreId : meta.ignoreId() != null ? meta.ignoreId() : 255;
-    ConfusionMatrix cm = new ConfusionMatrix(meta.numClasses(), ignore);
+    ConfusionMatrix cm = new ConfusionMatrix(meta.numClasses(), ignoreIdOf(meta, ignoreId));
     long[] modelNanos = new long[images.size()];
     for (int i = 0; i < images.size(); i++) {
       LabelledImage img = images.get(i);

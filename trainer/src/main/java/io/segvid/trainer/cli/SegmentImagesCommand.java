@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -43,15 +45,29 @@ public final class SegmentImagesCommand implements Callable<Integer> {
     try (Segmenter segmenter = SavedModelSegmenter.open(modelOptions.modelPath(), modelOptions.overrides(), modelOptions.threads())) {
       Files.createDirectories(output);
       if (!Files.isWritable(output)) throw new IOException("output folder " + output + " is not writable");
+      // One unreadable image must not cost the masks of the others: skip it, name it, fail at the end.
+      List<String> unreadable = new ArrayList<>();
       try (ProgressBar bar = new ProgressBarBuilder().setTaskName("segment").setInitialMax(images.size())
           .setStyle(ProgressBarStyle.ASCII).build()) {
         for (Map.Entry<String, Path> e : images.entrySet()) {
-          writeMask(output.resolve(e.getKey() + ".png"), segment(segmenter, e.getValue()));
+          Mask mask;
+          try {
+            mask = segment(segmenter, e.getValue());
+          } catch (IOException ex) {
+            unreadable.add(ex.getMessage());
+            bar.step();
+            continue;
+          }
+          writeMask(output.resolve(e.getKey() + ".png"), mask);
           bar.step();
         }
       }
+      unreadable.forEach(line -> System.err.println("segvid segment-images: " + line));
+      System.out.printf(Locale.ROOT, "%d masks written to %s%n", images.size() - unreadable.size(), output);
+      if (!unreadable.isEmpty()) {
+        throw new IOException(unreadable.size() + " of " + images.size() + " images could not be read (listed above)");
+      }
     }
-    System.out.printf(Locale.ROOT, "%d masks written to %s%n", images.size(), output);
     return 0;
   }
 

@@ -2,6 +2,7 @@ package io.segvid.trainer.cli;
 
 import io.segvid.trainer.data.Augmentation;
 import io.segvid.trainer.data.ClassTable;
+import io.segvid.trainer.data.LabelCheck;
 import io.segvid.trainer.data.LabelledImage;
 import io.segvid.trainer.data.LabelledImageFolder;
 import io.segvid.trainer.model.ModelSpec;
@@ -97,15 +98,23 @@ public final class TrainCommand implements Callable<Integer> {
     if (train.size() < options.batchSize()) {
       throw new IllegalArgumentException(data + " has " + train.size() + " images, fewer than one batch of " + options.batchSize());
     }
-    System.out.printf(Locale.ROOT, "%d training and %d validation images, %d classes, ignore id %d%n",
-        train.size(), valSet.size(), classes.numClasses(), classes.ignoreId());
+    LabelCheck.requireKnownIds(train, classes.numClasses(), classes.ignoreId(), data.toString());
+    LabelCheck.requireKnownIds(valSet, classes.numClasses(), classes.ignoreId(), String.valueOf(val));
+    System.out.printf(Locale.ROOT, "%d training and %d validation images, %d classes, ignore id %d (%.1f%% of training pixels)%n",
+        train.size(), valSet.size(), classes.numClasses(), classes.ignoreId(),
+        100 * LabelCheck.ignoredShare(train, classes.ignoreId()));
     int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     if (initFrom != null && !java.nio.file.Files.isDirectory(initFrom)) {
       throw new IllegalArgumentException("--init-from " + initFrom + " does not exist");
     }
     TrainingState end = new Trainer(options, classes, train, valSet, out, System.out, t).run(resume, initFrom);
-    System.out.printf(Locale.ROOT, "done: %d epochs in %.1f min; best val mIoU %.4f (epoch %d); model in %s%n",
-        end.epoch(), end.seconds() / 60, end.bestMiou(), end.bestEpoch(), out.resolve("model"));
+    if (valSet.isEmpty()) {
+      System.out.printf(Locale.ROOT, "done: %d epochs in %.1f min; no --val, so the model of the last epoch is in %s%n",
+          end.epoch(), end.seconds() / 60, out.resolve("model"));
+    } else {
+      System.out.printf(Locale.ROOT, "done: %d epochs in %.1f min; best val mIoU %.4f (epoch %d); model in %s%n",
+          end.epoch(), end.seconds() / 60, end.bestMiou(), end.bestEpoch(), out.resolve("model"));
+    }
     return 0;
   }
 

@@ -54,7 +54,12 @@ public final class LabelledImageFolder {
         int dot = name.lastIndexOf('.');
         if (dot <= 0 || !Files.isRegularFile(p)) continue;
         if (!IMAGE_EXTENSIONS.contains(name.substring(dot).toLowerCase(Locale.ROOT))) continue;
-        out.put(name.substring(0, dot), p);
+        Path clash = out.put(name.substring(0, dot), p);
+        // a.jpg and a.png would both map to a.png (masks, outputs): refuse rather than drop one.
+        if (clash != null) {
+          throw new IOException(dir + " holds two images with the base name " + name.substring(0, dot) + ": "
+              + clash.getFileName() + " and " + name);
+        }
       }
     }
     return out;
