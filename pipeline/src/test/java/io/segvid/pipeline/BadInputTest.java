@@ -121,6 +121,33 @@ class BadInputTest {
     assertTrue(written > frames / 3 && written < frames, written + " of " + frames + " frames");
   }
 
+  @Test
+  void recordingThatRunsOutOfSpaceFailsAndIsNotLeftAsIfComplete() throws Exception {
+    // A full disk, as the writer sees it: a file-size limit on a child segvid (the JVM ignores
+    // SIGXFSZ, so writes past it fail with EFBIG). The natives must already sit in JavaCPP's cache,
+    // which the child would otherwise extract under the same limit: one short in-process run does it.
+    assertEquals(0, run("run", "--source", Media.VIDEO.toString(), "--sink", "stats:" + tmp.resolve("warm.jsonl"),
+        "--model", Media.MODEL.toString(), "--duration", "0.2").exit());
+    Path out = tmp.resolve("full.mp4");
+    Path log = tmp.resolve("full.log");
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", "ulimit -f 400 && exec \"$0\" \"$@\"", javaBin,
+        "-cp", System.getProperty("java.class.path"), "io.segvid.pipeline.cli.Segvid", "run", "--no-progress",
+        "--source", Media.VIDEO.toString(), "--sink", "file:" + out, "--model", Media.MODEL.toString())
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "3");
+    Process p = pb.start();
+    assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "segvid did not stop");
+    String text = Files.readString(log);
+    assertNotEquals(0, p.exitValue(), text);
+    assertTrue(text.contains("full.mp4") && text.contains("failed"), text);
+    assertFalse(text.contains("\tat "), "no stack trace: " + text);
+    assertFalse(Files.exists(out), "the failed recording must not keep the finished name");
+    Path partial = tmp.resolve("full.partial.mp4");
+    assertTrue(Files.size(partial) > 100_000, "what was written is kept");
+    assertTrue(Media.probe(partial).frames() > 10, "and plays up to the failure");
+  }
+
   private static int remuxToTs(Path src, Path dst, int maxFrames) throws Exception {
     int n = 0;
     try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(src.toString())) {

@@ -28,6 +28,7 @@ public final class RecordingSink implements FrameSink {
   private final String format;
   private FfmpegWriter writer;
   private boolean audio;
+  private boolean failed;
 
   public RecordingSink(Path file, RecordingConfig config) {
     this.file = file;
@@ -109,7 +110,7 @@ public final class RecordingSink implements FrameSink {
     try {
       writer.video(slot.renderedData(), slot.rendered.cols() * 3, slot.timestampMicros);  // created continuous
     } catch (IOException e) {
-      throw new IOException("recording to " + file + " failed: " + e.getMessage());
+      throw failure("recording to " + file + " failed: " + e.getMessage());
     }
   }
 
@@ -119,7 +120,7 @@ public final class RecordingSink implements FrameSink {
     try {
       writer.audio(slot.audio, 0, slot.audioSamples);
     } catch (IOException e) {
-      throw new IOException("recording audio to " + file + " failed: " + e.getMessage());
+      throw failure("recording audio to " + file + " failed: " + e.getMessage());
     }
   }
 
@@ -129,8 +130,23 @@ public final class RecordingSink implements FrameSink {
     try {
       writer.finish();
     } catch (IOException e) {
-      throw new IOException("finishing " + file + " failed: " + e.getMessage());
+      throw failure("finishing " + file + " failed: " + e.getMessage());
     }
+  }
+
+  /**
+   * A recording that failed part-way (disk full, device gone) must not keep the name of a finished
+   * one: {@link #close()} moves it to NAME.partial.EXT, where it still plays up to the failure.
+   */
+  private IOException failure(String message) {
+    failed = true;
+    return new IOException(message + "; what was written is kept in " + partialFile().getFileName());
+  }
+
+  Path partialFile() {
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return file.resolveSibling(name.substring(0, dot) + ".partial" + name.substring(dot));
   }
 
   @Override
@@ -138,6 +154,13 @@ public final class RecordingSink implements FrameSink {
     if (writer != null) {
       writer.close();
       writer = null;
+      if (failed) {
+        try {
+          Files.move(file, partialFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+          System.err.println("segvid: could not rename the failed recording " + file + ": " + e.getMessage());
+        }
+      }
     }
   }
 }
