@@ -32,17 +32,43 @@ public class FfmpegSource implements VideoSource {
   @Override
   public SourceInfo open() throws SourceException {
     close();
+    try {
+      return openWith(options);
+    } catch (SourceException e) {
+      // A live stream is first probed briefly so that it starts at once. A stream whose first
+      // keyframe (and so its picture size) comes later than that probe, such as MPEG-TS over
+      // UDP/SRT/HTTP or a camera that sends no sprop-parameter-sets, gets FFmpeg's full probe.
+      if (!e.getMessage().startsWith(NO_VIDEO) || !options.containsKey(QUICK_PROBE)) throw describe(e);
+      Map<String, String> fullProbe = new java.util.LinkedHashMap<>(options);
+      fullProbe.remove(QUICK_PROBE);
+      fullProbe.remove("analyzeduration");
+      try {
+        return openWith(fullProbe);
+      } catch (SourceException again) {
+        throw describe(again);
+      }
+    }
+  }
+
+  private static final String NO_VIDEO = "no video stream";
+  /** The option that marks a brief first probe. */
+  public static final String QUICK_PROBE = "probesize";
+
+  private SourceInfo openWith(Map<String, String> openOptions) throws SourceException {
     FfmpegDecoder d = new FfmpegDecoder();
     try {
-      SourceInfo info = d.open(address, format, options, live, live);
+      SourceInfo info = d.open(address, format, openOptions, live, live);
       decoder = d;
       return info;
     } catch (SourceException | RuntimeException e) {
       d.close();
-      String why = reason(e);
-      throw new SourceException(why.startsWith("no video stream") ? displayName + " has " + why
-          : "cannot open " + displayName + ": " + why);
+      throw new SourceException(reason(e));
     }
+  }
+
+  private SourceException describe(SourceException e) {
+    String why = e.getMessage();
+    return new SourceException(why.startsWith(NO_VIDEO) ? displayName + " has " + why : "cannot open " + displayName + ": " + why);
   }
 
   @Override

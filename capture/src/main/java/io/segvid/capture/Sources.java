@@ -58,6 +58,11 @@ public final class Sources {
     Map<String, String> o = lowLatency();
     o.put("rw_timeout", live.timeoutMicros());
     o.put("timeout", live.timeoutMicros());
+    if (url.toLowerCase(Locale.ROOT).startsWith("udp://")) {
+      // UDP keeps arriving while the model loads or a batch runs: a full receive buffer drops
+      // datagrams (a glitch) rather than ending the stream.
+      o.put("overrun_nonfatal", "1");
+    }
     String name = Redact.url(url);
     return spec(name, true, () -> new FfmpegSource(url, null, o, name, true));
   }
@@ -103,7 +108,7 @@ public final class Sources {
     Map<String, String> o = new LinkedHashMap<>();
     o.put("fflags", "nobuffer");
     o.put("flags", "low_delay");
-    o.put("probesize", "32768");
+    o.put(FfmpegSource.QUICK_PROBE, "32768");
     o.put("analyzeduration", "0");
     return o;
   }

@@ -15,9 +15,11 @@ import picocli.CommandLine.Command;
 public final class Segvid {
 
   public static void main(String[] args) {
-    // FFmpeg's per-stream chatter (encoder profiles, muxer options) is noise for users; errors still show.
+    // FFmpeg's chatter is noise for users: joining a live stream mid-GOP alone logs an "error" per
+    // frame until the first keyframe. segvid reports what fails itself, in one line;
+    // SEGVID_DEBUG=1 shows FFmpeg's own log (and stack traces).
     org.bytedeco.ffmpeg.global.avutil.av_log_set_level(
-        System.getenv("SEGVID_DEBUG") != null ? org.bytedeco.ffmpeg.global.avutil.AV_LOG_INFO : org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
+        System.getenv("SEGVID_DEBUG") != null ? org.bytedeco.ffmpeg.global.avutil.AV_LOG_INFO : org.bytedeco.ffmpeg.global.avutil.AV_LOG_FATAL);
     System.exit(execute(args));
   }
 
