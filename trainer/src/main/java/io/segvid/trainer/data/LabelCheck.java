@@ -10,14 +10,19 @@ import java.util.Locale;
  */
 public final class LabelCheck {
 
+  private static final int UNLABELLED = 255;
+
   private LabelCheck() { }
 
-  /** Throws naming the first mask with an id outside 0..numClasses-1 that is not the ignore id. */
+  /**
+   * Throws naming the first mask with an id outside 0..numClasses-1 that is neither the ignore id nor
+   * 255, which datasets use for "unlabelled" (VOC's borders) and which is never scored.
+   */
   public static void requireKnownIds(List<LabelledImage> data, int numClasses, int ignoreId, String where) throws IOException {
     for (LabelledImage img : data) {
       for (byte b : img.labels()) {
         int id = b & 0xff;
-        if (id >= numClasses && id != ignoreId) {
+        if (id >= numClasses && id != ignoreId && id != UNLABELLED) {
           throw new IOException(String.format(Locale.ROOT,
               "mask %s in %s has class id %d, but the classes are 0..%d and the ignore id is %d "
                   + "(check --num-classes / --ignore-id or classes.csv; masks must hold class ids, not colours)",
