@@ -68,4 +68,47 @@ class WriterTest {
       assertEquals(hz * seconds, crossings, 3, "cycles of the tone: same pitch");
     }
   }
+
+  /**
+   * An odd frame size: H.264 (OpenH264 keeps only even sizes) is cropped by one row/column and the
+   * container says so too; MPEG-4 keeps the size. Column 0 is white and the last column black, so a
+   * wrong row stride would shear the picture and show.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"h264", "mpeg4"})
+  void oddFrameSizesAreEncodedUpright(String codec) throws Exception {
+    int w = 161;
+    int h = 91;
+    Path file = tmp.resolve("odd-" + codec + ".mkv");
+    boolean h264 = codec.equals("h264");
+    try (FfmpegWriter writer = new FfmpegWriter(file.toString(), new FfmpegWriter.Settings("matroska", w, h, 10,
+        h264 ? avcodec.AV_CODEC_ID_H264 : avcodec.AV_CODEC_ID_MPEG4, avutil.AV_PIX_FMT_YUV420P, 10, 2_000_000, 0, 0, Map.of()));
+         BytePointer bgr = new BytePointer((long) w * h * 3)) {
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          byte v = (byte) (x < w / 2 ? 255 : 0);  // left half white, right half black
+          for (int c = 0; c < 3; c++) bgr.put((long) (y * w + x) * 3 + c, v);
+        }
+      }
+      writer.start();
+      for (int i = 0; i < 10; i++) writer.video(bgr, w * 3, i * 100_000L);
+      writer.finish();
+    }
+    try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toString());
+         org.bytedeco.javacv.OpenCVFrameConverter.ToMat conv = new org.bytedeco.javacv.OpenCVFrameConverter.ToMat()) {
+      g.start();
+      int ew = h264 ? w - 1 : w;
+      int eh = h264 ? h - 1 : h;
+      assertEquals(ew, g.getImageWidth(), "container width");
+      assertEquals(eh, g.getImageHeight(), "container height");
+      org.bytedeco.opencv.opencv_core.Mat m = conv.convert(g.grabImage());
+      assertEquals(ew, m.cols(), "decoded width");
+      assertEquals(eh, m.rows(), "decoded height");
+      org.bytedeco.javacpp.indexer.UByteIndexer px = m.createIndexer();
+      for (int y : new int[] {0, eh / 2, eh - 1}) {
+        assertEquals(255, px.get(y, 4, 1), 12, "white left at row " + y);
+        assertEquals(0, px.get(y, ew - 4, 1), 12, "black right at row " + y);
+      }
+    }
+  }
 }

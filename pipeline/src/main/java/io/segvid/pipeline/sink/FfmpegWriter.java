@@ -103,6 +103,8 @@ public final class FfmpegWriter implements AutoCloseable {
   private final Encoder video = new Encoder();
   private final Encoder audio = new Encoder();
   private SwsContext scaler;
+  private int encodedWidth;
+  private int encodedHeight;
   private PointerPointer<?> sourcePlanes;
   private IntPointer sourceStrides;
   private long lastVideoPts = -1;
@@ -168,8 +170,13 @@ public final class FfmpegWriter implements AutoCloseable {
     AVCodecContext c = avcodec_alloc_context3(codec);
     video.codec = c;
     AVRational rate = av_d2q(settings.frameRate(), 1_001_000);
-    c.width(settings.width());
-    c.height(settings.height());
+    // OpenH264 drops an odd last row/column itself; doing it here keeps the container's size equal
+    // to the stream's. The others encode odd sizes as they are.
+    boolean evenOnly = settings.codecId() == org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
+    encodedWidth = evenOnly ? settings.width() & ~1 : settings.width();
+    encodedHeight = evenOnly ? settings.height() & ~1 : settings.height();
+    c.width(encodedWidth);
+    c.height(encodedHeight);
     c.pix_fmt(settings.pixelFormat());
     c.time_base(av_inv_q(rate));
     c.framerate(rate);
@@ -190,12 +197,14 @@ public final class FfmpegWriter implements AutoCloseable {
     video.stream.avg_frame_rate(rate);
     video.frame = frame();
     video.frame.format(settings.pixelFormat());
-    video.frame.width(settings.width());
-    video.frame.height(settings.height());
+    video.frame.width(encodedWidth);
+    video.frame.height(encodedHeight);
     check(av_frame_get_buffer(video.frame, 0), "cannot allocate a video frame");
     video.planes = video.frame.data();
     video.strides = video.frame.linesize();
-    scaler = sws_getContext(settings.width(), settings.height(), AV_PIX_FMT_BGR24, settings.width(), settings.height(),
+    // Same size in and out: a conversion, and a crop where the size was made even (the source
+    // stride still steps over the whole row).
+    scaler = sws_getContext(encodedWidth, encodedHeight, AV_PIX_FMT_BGR24, encodedWidth, encodedHeight,
         settings.pixelFormat(), SWS_BILINEAR, null, null, (org.bytedeco.javacpp.DoublePointer) null);
     if (scaler == null) throw new IOException("cannot convert BGR to the encoder's pixel format");
     sourcePlanes = new PointerPointer<>(1);
@@ -293,7 +302,7 @@ public final class FfmpegWriter implements AutoCloseable {
     check(av_frame_make_writable(video.frame), "cannot reuse the video frame");
     sourcePlanes.put(0, bgr);
     sourceStrides.put(0, stride);
-    sws_scale(scaler, sourcePlanes, sourceStrides, 0, settings.height(), video.planes, video.strides);
+    sws_scale(scaler, sourcePlanes, sourceStrides, 0, encodedHeight, video.planes, video.strides);
     video.frame.pts(pts);
     send(video, video.frame);
   }
