@@ -79,17 +79,40 @@ public final class LabelledImageFolder {
   private static LabelledImage read(String name, Path imageFile, Path maskFile) throws IOException {
     int[] size = new int[2];
     byte[] rgb = readRgb(imageFile, size);
+    int[] maskSize = new int[2];
+    byte[] labels = readLabels(maskFile, maskSize);
+    if (maskSize[0] != size[0] || maskSize[1] != size[1]) {
+      throw new IOException("mask " + maskFile + " is " + maskSize[1] + "x" + maskSize[0] + " but its image is "
+          + size[1] + "x" + size[0]);
+    }
+    return new LabelledImage(name, size[0], size[1], rgb, labels);
+  }
+
+  /**
+   * Class ids of a mask file: a single-channel 8-bit image, or a palette PNG (the VOC layout) whose
+   * palette indices are the ids. OpenCV expands palettes into colours, so those are read with ImageIO.
+   */
+  static byte[] readLabels(Path maskFile, int[] sizeOut) throws IOException {
     try (Mat mask = imread(maskFile.toString(), IMREAD_UNCHANGED)) {
       if (mask.empty()) throw new IOException("cannot decode mask " + maskFile);
-      if (mask.channels() != 1 || mask.depth() != opencv_core.CV_8U) {
-        throw new IOException("mask " + maskFile + " must be single-channel 8-bit class ids");
+      if (mask.channels() == 1 && mask.depth() == opencv_core.CV_8U) {
+        sizeOut[0] = mask.rows();
+        sizeOut[1] = mask.cols();
+        return bytes(mask);
       }
-      if (mask.rows() != size[0] || mask.cols() != size[1]) {
-        throw new IOException("mask " + maskFile + " is " + mask.cols() + "x" + mask.rows() + " but its image is "
-            + size[1] + "x" + size[0]);
-      }
-      return new LabelledImage(name, size[0], size[1], rgb, bytes(mask));
     }
+    java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(maskFile.toFile());
+    if (img != null && img.getColorModel() instanceof java.awt.image.IndexColorModel
+        && img.getRaster().getNumBands() == 1 && img.getColorModel().getPixelSize() <= 8) {
+      sizeOut[0] = img.getHeight();
+      sizeOut[1] = img.getWidth();
+      int[] ids = img.getRaster().getPixels(0, 0, img.getWidth(), img.getHeight(), (int[]) null);
+      byte[] out = new byte[ids.length];
+      for (int i = 0; i < ids.length; i++) out[i] = (byte) ids[i];
+      return out;
+    }
+    throw new IOException("mask " + maskFile + " must hold class ids: a single-channel 8-bit image or a palette PNG, "
+        + "not colours");
   }
 
   static byte[] bytes(Mat m) {
