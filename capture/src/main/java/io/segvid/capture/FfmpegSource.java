@@ -9,6 +9,10 @@ import org.bytedeco.javacv.Frame;
  */
 public class FfmpegSource implements VideoSource {
 
+  /** The option that marks a brief first probe (see {@link #open()}). */
+  public static final String QUICK_PROBE = "probesize";
+  private static final String NO_VIDEO = "no video stream";
+
   private final String address;
   private final String format;
   private final Map<String, String> options;
@@ -49,10 +53,6 @@ public class FfmpegSource implements VideoSource {
       }
     }
   }
-
-  private static final String NO_VIDEO = "no video stream";
-  /** The option that marks a brief first probe. */
-  public static final String QUICK_PROBE = "probesize";
 
   private SourceInfo openWith(Map<String, String> openOptions) throws SourceException {
     FfmpegDecoder d = new FfmpegDecoder();
