@@ -43,10 +43,9 @@ public final class SavedModelSegmenter implements Segmenter {
   private final Session preSession;
   private final Placeholder<TUint8> preInput;
   private final Operand<?> preOutput;
-  private final Map<Long, TUint8> inputTensors = new HashMap<>();
-  /** Allocation-free run path for uint8-in models; null where it cannot be had (then TF Java's Runner). */
-  private final NativeSessionRunner nativeRunner;
-  private byte[] staging = new byte[0];
+  /** uint8 straight into the model: {@link NativeSessionRunner} can be used. */
+  private final boolean direct;
+  private final Caller primary;
 
   private SavedModelSegmenter(SavedModelBundle bundle, ModelMetadata metadata) throws ModelLoadException {
     this.bundle = bundle;
@@ -81,9 +80,8 @@ public final class SavedModelSegmenter implements Segmenter {
       Operand<TFloat32> resized = tf.image.resizeBilinear(scores, size, ResizeBilinear.halfPixelCenters(true));
       classesOutput = tf.dtypes.cast(tf.math.argMax(resized, tf.constant(3), TInt32.class), TUint8.class).asOutput();
     }
-    boolean direct = in.dataType == DataType.DT_UINT8 && metadata.inputScaling() == InputScaling.NONE;
+    direct = in.dataType == DataType.DT_UINT8 && metadata.inputScaling() == InputScaling.NONE;
     if (direct) {
-      nativeRunner = NativeSessionRunner.tryCreate(bundle.session(), graph.outputOrThrow(in.name), classesOutput);
       preGraph = null;
       preSession = null;
       preInput = null;
@@ -92,7 +90,6 @@ public final class SavedModelSegmenter implements Segmenter {
       if (in.dataType != DataType.DT_FLOAT && in.dataType != DataType.DT_UINT8) {
         throw new ModelLoadException("model input '" + metadata.inputKey() + "' is " + in.dataType + "; only uint8 and float32 are supported");
       }
-      nativeRunner = null;
       preGraph = new Graph();
       Ops p = Ops.create(preGraph);
       preInput = p.placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, -1, -1, 3)));
@@ -104,6 +101,7 @@ public final class SavedModelSegmenter implements Segmenter {
       };
       preSession = new Session(preGraph);
     }
+    primary = new Caller();
   }
 
   /** Opens a SavedModel folder; metadata comes from {@value ModelMetadata#FILE_NAME} and/or overrides. */
@@ -169,7 +167,7 @@ public final class SavedModelSegmenter implements Segmenter {
 
   /** Whether frames go through {@link NativeSessionRunner} (package-private: for tests). */
   boolean usesNativeRun() {
-    return nativeRunner != null;
+    return primary.nativeRunner != null;
   }
 
   @Override
@@ -179,58 +177,103 @@ public final class SavedModelSegmenter implements Segmenter {
 
   @Override
   public void segment(byte[][] frames, int count, int height, int width, byte[][] masks) {
-    if (nativeRunner != null) {
-      nativeRunner.run(frames, count, height, width, masks, height * width);
-      return;
-    }
-    int frameBytes = height * width * 3;
-    TUint8 input = inputTensor(count, height, width);
-    ByteDataBuffer data = input.asRawTensor().data();
-    for (int i = 0; i < count; i++) data.offset((long) i * frameBytes).write(frames[i], 0, frameBytes);
-    int maskBytes = height * width;
-    if (staging.length < count * maskBytes) staging = new byte[count * maskBytes];
-    if (preSession == null) {
-      run(input, count, maskBytes, masks);
-    } else {
-      try (Result pre = preSession.runner().feed(preInput, input).fetch(preOutput).run()) {
-        run(pre.get(0), count, maskBytes, masks);
-      }
-    }
+    primary.segment(frames, count, height, width, masks);
   }
 
-  private void run(Tensor input, int count, int maskBytes, byte[][] masks) {
-    try (Result r = bundle.session().runner().feed(inputName, input).fetch(classesOutput).run()) {
-      Tensor classes = r.get(0);
-      long expected = (long) count * maskBytes;
-      if (classes.shape().size() != expected) {
-        throw new IllegalStateException("model returned class map of shape " + classes.shape() + ", expected "
-            + count + " maps of " + maskBytes + " pixels");
+  /**
+   * Another caller on the same session, for a second inference thread: TensorFlow sessions take
+   * concurrent runs, and two batches in flight keep its thread pool busy where one batch alone
+   * leaves cores idle (serial stretches of the graph).
+   */
+  @Override
+  public Segmenter concurrentCaller() {
+    Caller caller = new Caller();
+    return new Segmenter() {
+      @Override
+      public ModelMetadata metadata() {
+        return metadata;
       }
-      classes.asRawTensor().data().read(staging, 0, count * maskBytes);
-    }
-    for (int i = 0; i < count; i++) System.arraycopy(staging, i * maskBytes, masks[i], 0, maskBytes);
+
+      @Override
+      public void segment(byte[][] frames, int count, int height, int width, byte[][] masks) {
+        caller.segment(frames, count, height, width, masks);
+      }
+
+      @Override
+      public void close() {
+        caller.close();
+      }
+    };
   }
 
-  private TUint8 inputTensor(int n, int h, int w) {
-    long key = batchShapeKey(n, h, w);
-    TUint8 t = inputTensors.get(key);
-    if (t == null) {
-      if (inputTensors.size() >= MAX_CACHED_SHAPES) {
-        inputTensors.values().forEach(TUint8::close);
-        inputTensors.clear();
+  /** What one calling thread needs of its own: input tensors, the native runner, staging memory. */
+  private final class Caller implements AutoCloseable {
+
+    private final Map<Long, TUint8> inputTensors = new HashMap<>();
+    /** Allocation-free run path for uint8-in models; null where it cannot be had (then TF Java's Runner). */
+    private final NativeSessionRunner nativeRunner = direct
+        ? NativeSessionRunner.tryCreate(bundle.session(), bundle.graph().outputOrThrow(inputName), classesOutput) : null;
+    private byte[] staging = new byte[0];
+
+    void segment(byte[][] frames, int count, int height, int width, byte[][] masks) {
+      if (nativeRunner != null) {
+        nativeRunner.run(frames, count, height, width, masks, height * width);
+        return;
       }
-      t = TUint8.tensorOf(Shape.of(n, h, w, 3));
-      inputTensors.put(key, t);
+      int frameBytes = height * width * 3;
+      TUint8 input = inputTensor(count, height, width);
+      ByteDataBuffer data = input.asRawTensor().data();
+      for (int i = 0; i < count; i++) data.offset((long) i * frameBytes).write(frames[i], 0, frameBytes);
+      int maskBytes = height * width;
+      if (staging.length < count * maskBytes) staging = new byte[count * maskBytes];
+      if (preSession == null) {
+        run(input, count, maskBytes, masks);
+      } else {
+        try (Result pre = preSession.runner().feed(preInput, input).fetch(preOutput).run()) {
+          run(pre.get(0), count, maskBytes, masks);
+        }
+      }
     }
-    return t;
+
+    private void run(Tensor input, int count, int maskBytes, byte[][] masks) {
+      try (Result r = bundle.session().runner().feed(inputName, input).fetch(classesOutput).run()) {
+        Tensor classes = r.get(0);
+        long expected = (long) count * maskBytes;
+        if (classes.shape().size() != expected) {
+          throw new IllegalStateException("model returned class map of shape " + classes.shape() + ", expected "
+              + count + " maps of " + maskBytes + " pixels");
+        }
+        classes.asRawTensor().data().read(staging, 0, count * maskBytes);
+      }
+      for (int i = 0; i < count; i++) System.arraycopy(staging, i * maskBytes, masks[i], 0, maskBytes);
+    }
+
+    private TUint8 inputTensor(int n, int h, int w) {
+      long key = batchShapeKey(n, h, w);
+      TUint8 t = inputTensors.get(key);
+      if (t == null) {
+        if (inputTensors.size() >= MAX_CACHED_SHAPES) {
+          inputTensors.values().forEach(TUint8::close);
+          inputTensors.clear();
+        }
+        t = TUint8.tensorOf(Shape.of(n, h, w, 3));
+        inputTensors.put(key, t);
+      }
+      return t;
+    }
+
+    @Override
+    public void close() {
+      List<TUint8> tensors = new ArrayList<>(inputTensors.values());
+      inputTensors.clear();
+      tensors.forEach(TUint8::close);
+      if (nativeRunner != null) nativeRunner.close();
+    }
   }
 
   @Override
   public void close() {
-    List<TUint8> tensors = new ArrayList<>(inputTensors.values());
-    inputTensors.clear();
-    tensors.forEach(TUint8::close);
-    if (nativeRunner != null) nativeRunner.close();
+    primary.close();
     if (preSession != null) preSession.close();
     if (preGraph != null) preGraph.close();
     bundle.close();

@@ -14,6 +14,15 @@ public interface Segmenter extends AutoCloseable {
    */
   void segment(byte[][] frames, int count, int height, int width, byte[][] masks);
 
+  /**
+   * A handle on the same model for a second thread, so that two batches can run at once; null
+   * where the model cannot take concurrent calls. It is closed before this segmenter, and closing
+   * it frees only what it holds.
+   */
+  default Segmenter concurrentCaller() {
+    return null;
+  }
+
   @Override
   void close();
 }

@@ -1,10 +1,13 @@
 package io.segvid.pipeline;
 
+import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.EventHandlerGroup;
+import com.lmax.disruptor.dsl.EventProcessorFactory;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.segvid.capture.SourceInfo;
@@ -73,6 +76,7 @@ public final class Pipeline {
     List<CaptureStage> captures = new ArrayList<>();
     List<FrameRenderer> renderers = new ArrayList<>();
     Segmenter segmenter = null;
+    InferenceStage inference = null;
     Palette palette = null;
     Disruptor<FrameSlot> disruptor = null;
     RingBuffer<FrameSlot> ring = null;
@@ -122,7 +126,8 @@ public final class Pipeline {
       io.segvid.pipeline.metrics.Metrics.bindRing(registry, ring);
       java.util.concurrent.atomic.AtomicLongArray newest = new java.util.concurrent.atomic.AtomicLongArray(streams.size());
       for (int i = 0; i < streams.size(); i++) newest.set(i, -1);
-      InferenceStage inference = new InferenceStage(segmenter, config.model().batchSize(), ring, streams, metrics, newest, waiting);
+      inference = new InferenceStage(segmenter, config.model().batchSize(), config.model().batchesInFlight(), streams,
+          metrics, newest, waiting);
       RenderStage render = new RenderStage(renderers, metrics, List.of(listener::frameRendered));
       List<SinkStage> sinkStages = new ArrayList<>();
       for (int i = 0; i < specs.size(); i++) {
@@ -130,8 +135,18 @@ public final class Pipeline {
           sinkStages.add(new SinkStage(sink, i, stop, metrics.get(i).stageTimer("sink:" + sink.describe().replaceFirst(":.*", ""))));
         }
       }
-      EventHandlerGroup<FrameSlot> rendered = disruptor.handleEventsWith(inference)
-          .then(new SignallingHandler<>(render, waiting));
+      disruptor.handleEventsWith(inference);
+      // Render follows the inference stage's own completion sequence, not its Disruptor sequence:
+      // a batch may still be running on the helper thread after onEvent returned.
+      InferenceStage batches = inference;
+      FailingExceptionHandler failing = new FailingExceptionHandler(stop);
+      EventProcessorFactory<FrameSlot> afterInference = (ringBuffer, barrierSequences) -> {
+        BatchEventProcessor<FrameSlot> p = new BatchEventProcessorBuilder().build(ringBuffer,
+            ringBuffer.newBarrier(batches.completed()), new SignallingHandler<>(render, waiting));
+        p.setExceptionHandler(failing);
+        return p;
+      };
+      EventHandlerGroup<FrameSlot> rendered = disruptor.handleEventsWith(afterInference);
       if (!sinkStages.isEmpty()) {
         rendered.then(sinkStages.stream().map(s -> new SignallingHandler<>(s, waiting)).toArray(EventHandler[]::new));
       }
@@ -167,6 +182,7 @@ public final class Pipeline {
       for (FrameSink sink : allSinks) sink.close();
       for (FrameRenderer r : renderers) r.close();
       if (palette != null) palette.close();
+      if (inference != null) inference.close();  // its second model handle goes before the model
       if (segmenter != null) segmenter.close();
       // A started capture closes its own source (a stuck read must not have it closed underneath).
       for (int i = captures.size(); i < opened.size(); i++) opened.get(i).close();

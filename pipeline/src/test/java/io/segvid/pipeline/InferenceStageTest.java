@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class InferenceStageTest {
 
   /** Records batch sizes; class id = first byte of each frame, so results can be traced to inputs. */
-  static final class RecordingSegmenter implements Segmenter {
+  static class RecordingSegmenter implements Segmenter {
     final List<Integer> batches = new ArrayList<>();
 
     @Override
@@ -80,7 +80,7 @@ class InferenceStageTest {
     RecordingSegmenter seg = new RecordingSegmenter();
     RingBuffer<FrameSlot> ring = ringWith(7, 16);
     PipelineMetrics m = new PipelineMetrics(new SimpleMeterRegistry(), "0");
-    InferenceStage stage = new InferenceStage(seg, 3, ring, streams(true), List.of(m), newest(ring), new StageWaitStrategy());
+    InferenceStage stage = new InferenceStage(seg, 3, 1, streams(true), List.of(m), newest(ring), new StageWaitStrategy());
     deliver(stage, ring, 0, 6);
     assertEquals(List.of(3, 3, 1), seg.batches);
     for (int i = 0; i < 7; i++) assertEquals(i + 1, ring.get(i).mask[0], "mask of frame " + i + " is its own");
@@ -92,7 +92,7 @@ class InferenceStageTest {
     RecordingSegmenter seg = new RecordingSegmenter();
     RingBuffer<FrameSlot> ring = ringWith(4, 16);
     ring.get(2).ensureModelSize(8, 8);
-    InferenceStage stage = new InferenceStage(seg, 8, ring, streams(true),
+    InferenceStage stage = new InferenceStage(seg, 8, 1, streams(true),
         List.of(new PipelineMetrics(new SimpleMeterRegistry(), "0")), newest(ring), new StageWaitStrategy());
     deliver(stage, ring, 0, 3);
     assertEquals(List.of(2, 1, 1), seg.batches);
@@ -103,7 +103,7 @@ class InferenceStageTest {
     RecordingSegmenter seg = new RecordingSegmenter();
     RingBuffer<FrameSlot> ring = ringWith(10, 16);
     PipelineMetrics m = new PipelineMetrics(new SimpleMeterRegistry(), "0");
-    InferenceStage stage = new InferenceStage(seg, 2, ring, streams(false), List.of(m), newest(ring), new StageWaitStrategy());
+    InferenceStage stage = new InferenceStage(seg, 2, 1, streams(false), List.of(m), newest(ring), new StageWaitStrategy());
     deliver(stage, ring, 0, 9);
     for (int i = 0; i < 9; i++) assertTrue(ring.get(i).skipped, "stale frame " + i);
     assertFalse(ring.get(9).skipped);
@@ -115,10 +115,63 @@ class InferenceStageTest {
   void losslessStreamsNeverSkip() {
     RecordingSegmenter seg = new RecordingSegmenter();
     RingBuffer<FrameSlot> ring = ringWith(10, 16);
-    InferenceStage stage = new InferenceStage(seg, 2, ring, streams(true), List.of(new PipelineMetrics(new SimpleMeterRegistry(), "0")), newest(ring), new StageWaitStrategy());
+    InferenceStage stage = new InferenceStage(seg, 2, 1, streams(true), List.of(new PipelineMetrics(new SimpleMeterRegistry(), "0")), newest(ring), new StageWaitStrategy());
     deliver(stage, ring, 0, 9);
     for (int i = 0; i < 10; i++) assertFalse(ring.get(i).skipped);
     assertEquals(10, seg.batches.stream().mapToInt(Integer::intValue).sum());
+  }
+
+  /** A segmenter whose second caller waits for a go-ahead: batches then finish out of order. */
+  static final class GatedSegmenter extends RecordingSegmenter {
+    final java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    final List<String> helperThreads = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public Segmenter concurrentCaller() {
+      RecordingSegmenter outer = this;
+      return new RecordingSegmenter() {
+        @Override
+        public void segment(byte[][] frames, int count, int height, int width, byte[][] masks) {
+          helperThreads.add(Thread.currentThread().getName());
+          try {
+            go.await();
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+          outer.segment(frames, count, height, width, masks);
+        }
+      };
+    }
+
+    @Override
+    public synchronized void segment(byte[][] frames, int count, int height, int width, byte[][] masks) {
+      super.segment(frames, count, height, width, masks);
+    }
+  }
+
+  private static void awaitCompleted(InferenceStage stage, long sequence) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (stage.completed().get() < sequence && System.nanoTime() < deadline) Thread.sleep(5);
+    assertEquals(sequence, stage.completed().get());
+  }
+
+  @Test
+  void twoBatchesInFlightPublishOnlyWhatIsDoneInOrder() throws Exception {
+    GatedSegmenter seg = new GatedSegmenter();
+    RingBuffer<FrameSlot> ring = ringWith(12, 16);
+    PipelineMetrics m = new PipelineMetrics(new SimpleMeterRegistry(), "0");
+    try (InferenceStage stage = new InferenceStage(seg, 4, 2, streams(true), List.of(m), newest(ring), new StageWaitStrategy())) {
+      assertTrue(stage.concurrent());
+      deliver(stage, ring, 0, 11);  // 0-3 go to the helper, which waits; 4-7 and 8-11 run here
+      assertEquals(List.of(4, 4), seg.batches, "this thread ran the two later batches");
+      for (int i = 4; i < 12; i++) assertEquals(i + 1, ring.get(i).mask[0]);
+      assertEquals(-1, stage.completed().get(), "nothing is published while the first batch runs");
+      seg.go.countDown();
+      awaitCompleted(stage, 11);
+      for (int i = 0; i < 12; i++) assertEquals(i + 1, ring.get(i).mask[0], "mask of frame " + i + " is its own");
+      assertEquals(List.of("segvid-inference-2"), seg.helperThreads);
+      assertEquals(12, m.inference.count());
+    }
   }
 
   @Test
@@ -127,7 +180,7 @@ class InferenceStageTest {
     int w = 96;
     RingBuffer<FrameSlot> ring = RingBuffer.createSingleProducer(FrameSlot::new, 8);
     Random r = new Random(3);
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 6; i++) {
       long seq = ring.next();
       FrameSlot s = ring.get(seq);
       s.kind = FrameSlot.Kind.VIDEO;
@@ -136,11 +189,15 @@ class InferenceStageTest {
       ring.publish(seq);
     }
     try (SavedModelSegmenter model = SavedModelSegmenter.open(Media.MODEL, ModelOverrides.NONE, 2)) {
-      InferenceStage stage = new InferenceStage(model, 3, ring, List.of(new StreamContext(0, null, null,
+      // Two batches of three in flight at once on one session: each frame's mask is its own.
+      InferenceStage stage = new InferenceStage(model, 3, 2, List.of(new StreamContext(0, null, null,
           new SourceInfo(w, h, 25, 0, 0, 0, false), new InputSize(h, w), true)),
           List.of(new PipelineMetrics(new SimpleMeterRegistry(), "0")), newest(ring), new StageWaitStrategy());
-      deliver(stage, ring, 0, 2);
-      for (int i = 0; i < 3; i++) {
+      assertTrue(stage.concurrent());
+      deliver(stage, ring, 0, 5);
+      awaitCompleted(stage, 5);
+      stage.close();
+      for (int i = 0; i < 6; i++) {
         byte[][] single = {new byte[h * w]};
         model.segment(new byte[][] {ring.get(i).modelInput}, 1, h, w, single);
         assertArrayEquals(single[0], ring.get(i).mask, "frame " + i);

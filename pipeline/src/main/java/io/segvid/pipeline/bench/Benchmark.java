@@ -53,6 +53,8 @@ public final class Benchmark {
 
   private final long soakFrames;
   private final int rounds;
+  /** Process CPU milliseconds per frame of each model-only round. */
+  private final List<Double> modelCpuMsPerFrame = new ArrayList<>();
 
   public Benchmark(PipelineConfig config, Path video, Models models, int streams, Path work, long soakFrames, int rounds) {
     this.soakFrames = soakFrames;
@@ -94,6 +96,7 @@ public final class Benchmark {
     double pipeline = median(fps.get("pipeline"));
     r.put("pipeline_vs_model_only", round(pipeline / median(fps.get("model_only")), 3));
     r.put("pipeline_vs_sequential", round(pipeline / median(fps.get("sequential")), 3));
+    cpuCeiling(r, median(fps.get("model_only")));
     r.put("rounds", rounds);
     r.put("rounds_fps", perRound);
     r.put("rss_end_mb", mb(Memory.residentBytes()));
@@ -102,6 +105,7 @@ public final class Benchmark {
       soak(r);
     }
     r.put("batch_size", config.model().batchSize());
+    r.put("batches_in_flight", config.model().batchesInFlight());
     r.put("codec", config.recording().codec());
     r.put("threads", config.model().threads() > 0 ? config.model().threads() : Runtime.getRuntime().availableProcessors());
     r.put("cpus", Runtime.getRuntime().availableProcessors());
@@ -135,13 +139,45 @@ public final class Benchmark {
       for (int i = 0; i < batch; i++) frames[i] = inputs.get(i % inputs.size());
       model.segment(frames, batch, size.height(), size.width(), masks);  // warm-up
       model.segment(frames, 1, size.height(), size.width(), masks);
+      // As many batches in flight as the pipeline runs (the same model handles), so that the
+      // comparison is of the pipeline around the model, not of two ways to drive the model.
+      Segmenter second = config.model().batchesInFlight() > 1 ? model.concurrentCaller() : null;
+      if (second != null) second.segment(frames, batch, size.height(), size.width(), new byte[batch][size.pixels()]);
+      long cpu0 = CpuTime.processNanos();
       long t0 = System.nanoTime();
-      for (int i = 0; i < inputs.size(); i += batch) {
-        int n = Math.min(batch, inputs.size() - i);
-        for (int k = 0; k < n; k++) frames[k] = inputs.get(i + k);
-        model.segment(frames, n, size.height(), size.width(), masks);
+      Thread helper = null;
+      java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+      if (second != null) {
+        InputSize s2 = size;
+        helper = new Thread(() -> segmentEveryOtherBatch(second, inputs, batch, 1, s2), "bench-model-2");
+        helper.setUncaughtExceptionHandler((t, e) -> failed.set(e));
+        helper.start();
       }
-      return inputs.size() / ((System.nanoTime() - t0) / 1e9);
+      segmentEveryOtherBatch(model, inputs, batch, second == null ? -1 : 0, size);
+      if (helper != null) {
+        helper.join();
+        second.close();
+        if (failed.get() != null) throw new IllegalStateException("model-only run failed", failed.get());
+      }
+      long wall = System.nanoTime() - t0;
+      modelCpuMsPerFrame.add((CpuTime.processNanos() - cpu0) / 1e6 / inputs.size());
+      return inputs.size() / (wall / 1e9);
+    }
+  }
+
+  /**
+   * Runs the model over the frames in batches: all of them ({@code parity} -1), or every other
+   * batch starting at the {@code parity}-th (two threads sharing the work).
+   */
+  private static void segmentEveryOtherBatch(Segmenter model, List<byte[]> inputs, int batch, int parity, InputSize size) {
+    byte[][] frames = new byte[batch][];
+    byte[][] masks = new byte[batch][size.pixels()];
+    int b = 0;
+    for (int i = 0; i < inputs.size(); i += batch, b++) {
+      if (parity >= 0 && b % 2 != parity) continue;
+      int n = Math.min(batch, inputs.size() - i);
+      for (int k = 0; k < n; k++) frames[k] = inputs.get(i + k);
+      model.segment(frames, n, size.height(), size.width(), masks);
     }
   }
 
@@ -199,8 +235,9 @@ public final class Benchmark {
     MeterRegistry registry = new SimpleMeterRegistry();
     long total = r == null ? 0 : (long) (int) r.get("frames");
     AtomicLong rendered = new AtomicLong();
-    long[] window = new long[4];
-    Map<String, Long> perThread = new java.util.HashMap<>();  // start nanos, end nanos, alloc at warm-up, alloc at end
+    long[] window = new long[5];  // start nanos, end nanos, process CPU nanos / frames / wall nanos at warm-up
+    Map<String, Long> perThread = new java.util.HashMap<>();  // allocated bytes per thread at warm-up
+    Map<String, Long> cpuAtWarm = new java.util.HashMap<>();  // CPU nanos per thread at warm-up
     long warmFrames = Math.min(50, total / 4);
     long endFrames = total - warmFrames;
     Pipeline.Listener listener = new Pipeline.Listener() {
@@ -215,7 +252,10 @@ public final class Benchmark {
         // Steady state only, and while every frame-path thread (capture included) is alive.
         if (r != null && n == warmFrames) {
           perThread.putAll(Memory.allocatedByThread("segvid-"));
+          cpuAtWarm.putAll(CpuTime.byThread("segvid-"));
+          window[2] = CpuTime.processNanos();
           window[3] = n;
+          window[4] = System.nanoTime();
         }
         if (r != null && n == endFrames) {
           Map<String, Long> now = Memory.allocatedByThread("segvid-");
@@ -228,6 +268,7 @@ public final class Benchmark {
           }
           r.put("alloc_bytes_per_frame", Math.round((double) bytes / (n - window[3])));
           r.put("alloc_bytes_per_frame_by_thread", byThread);
+          cpuPerFrame(r, cpuAtWarm, window[2], n - window[3], System.nanoTime() - window[4]);
         }
       }
 
@@ -285,6 +326,44 @@ public final class Benchmark {
       // Growth from the second sample (after warm-up and first-use allocations) to the last.
       r.put("soak_rss_growth_mb", round(samples.get(samples.size() - 1) - samples.get(1), 1));
     }
+  }
+
+  /**
+   * Where the pipeline's CPU goes per frame, in steady state: each frame-path thread (its native
+   * work included), and the whole process (TensorFlow's own thread pools, GC, ...).
+   */
+  private static void cpuPerFrame(Map<String, Object> r, Map<String, Long> atWarm, long processAtWarm, long frames,
+                                  long wallNanos) {
+    Map<String, Object> byThread = new LinkedHashMap<>();
+    CpuTime.byThread("segvid-").forEach((name, ns) ->
+        byThread.put(name, round((ns - atWarm.getOrDefault(name, 0L)) / 1e6 / frames)));
+    r.put("cpu_ms_per_frame_by_thread", byThread);
+    long processNanos = CpuTime.processNanos() - processAtWarm;
+    r.put("pipeline_cpu_ms_per_frame", round(processNanos / 1e6 / frames));
+    // Below the machine's core count, the pipeline leaves CPU idle: stages wait on each other.
+    r.put("pipeline_cores_used", round((double) processNanos / wallNanos));
+  }
+
+  /**
+   * What the CPU allows at best: every frame costs the model's CPU (as measured alone) plus what
+   * decoding, rendering and encoding cost on their threads; with all cores busy the pipeline can
+   * reach at most cores / that, however well stages overlap.
+   */
+  private void cpuCeiling(Map<String, Object> r, double modelOnlyFps) {
+    if (!r.containsKey("cpu_ms_per_frame_by_thread") || modelCpuMsPerFrame.isEmpty()) return;
+    double modelMs = median(modelCpuMsPerFrame);
+    double nonModelMs = 0;
+    @SuppressWarnings("unchecked")
+    Map<String, Object> byThread = (Map<String, Object>) r.get("cpu_ms_per_frame_by_thread");
+    for (Map.Entry<String, Object> e : byThread.entrySet()) {
+      if (!e.getKey().startsWith("segvid-inference")) nonModelMs += (Double) e.getValue();
+    }
+    int cpus = Runtime.getRuntime().availableProcessors();
+    r.put("model_only_cpu_ms_per_frame", round(modelMs));
+    r.put("model_only_cores_used", round(modelMs * modelOnlyFps / 1000));
+    r.put("non_model_cpu_ms_per_frame", round(nonModelMs));
+    r.put("cpu_bound_fps", round(cpus * 1000 / (modelMs + nonModelMs)));
+    r.put("cpu_bound_vs_model_only", round(cpus * 1000 / (modelMs + nonModelMs) / modelOnlyFps, 3));
   }
 
   private static Map<String, Object> latencies(PipelineMetrics m) {

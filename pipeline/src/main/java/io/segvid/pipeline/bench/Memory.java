@@ -37,15 +37,21 @@ public final class Memory {
     Thread self = Thread.currentThread();
     long before = THREADS.getThreadAllocatedBytes(self.getId());
     java.util.Map<String, Long> out = new java.util.TreeMap<>();
-    Thread[] all = new Thread[Thread.activeCount() + 16];
-    int n = Thread.enumerate(all);
-    for (int i = 0; i < n; i++) {
-      Thread t = all[i];
-      if (t == self || !t.getName().startsWith(threadPrefix)) continue;
+    for (Thread t : threadsNamed(threadPrefix)) {
+      if (t == self) continue;
       long b = THREADS.getThreadAllocatedBytes(t.getId());
       if (b > 0) out.merge(t.getName(), b, Long::sum);
     }
     if (self.getName().startsWith(threadPrefix)) out.merge(self.getName(), before, Long::sum);
+    return out;
+  }
+
+  /** Live threads whose name starts with the prefix. */
+  static java.util.List<Thread> threadsNamed(String threadPrefix) {
+    Thread[] all = new Thread[Thread.activeCount() + 16];
+    int n = Thread.enumerate(all);
+    java.util.List<Thread> out = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) if (all[i].getName().startsWith(threadPrefix)) out.add(all[i]);
     return out;
   }
 

@@ -61,16 +61,22 @@ public final class BenchCommand implements Callable<Integer> {
 
   @SuppressWarnings("unchecked")
   private static void print(Map<String, Object> r) {
-    System.out.printf(Locale.ROOT, "video %s: %s frames of %s, model input %s, batch %s, %s TF threads on %s CPUs%n",
-        r.get("source"), r.get("frames"), r.get("frame_size"), r.get("input_size"), r.get("batch_size"), r.get("threads"), r.get("cpus"));
+    System.out.printf(Locale.ROOT, "video %s: %s frames of %s, model input %s, batch %s (%s in flight), %s TF threads on %s CPUs%n",
+        r.get("source"), r.get("frames"), r.get("frame_size"), r.get("input_size"), r.get("batch_size"),
+        r.get("batches_in_flight"), r.get("threads"), r.get("cpus"));
     System.out.printf(Locale.ROOT, "%-26s %10s%n", "measure", "value");
     for (String k : List.of("model_only_fps", "sequential_fps", "pipeline_fps", "multi_stream_fps",
-        "pipeline_vs_model_only", "pipeline_vs_sequential", "alloc_bytes_per_frame", "rss_start_mb", "rss_end_mb",
+        "pipeline_vs_model_only", "pipeline_vs_sequential", "model_only_cpu_ms_per_frame", "model_only_cores_used",
+        "non_model_cpu_ms_per_frame", "pipeline_cpu_ms_per_frame", "pipeline_cores_used", "cpu_bound_fps", "cpu_bound_vs_model_only",
+        "alloc_bytes_per_frame", "rss_start_mb", "rss_end_mb",
         "soak_frames", "soak_fps", "soak_rss_growth_mb")) {
       if (!r.containsKey(k)) continue;
       System.out.printf(Locale.ROOT, "%-26s %10s%n", k + (k.equals("multi_stream_fps") ? " (" + r.get("multi_streams") + ")" : ""), r.get(k));
     }
     System.out.printf(Locale.ROOT, "%-26s %s%n", "fps per round", r.get("rounds_fps"));
+    if (r.containsKey("cpu_ms_per_frame_by_thread")) {
+      System.out.printf(Locale.ROOT, "%-26s %s%n", "cpu ms/frame by thread", r.get("cpu_ms_per_frame_by_thread"));
+    }
     if (r.containsKey("soak_rss_mb")) {
       System.out.printf(Locale.ROOT, "%-26s %s%n", "soak rss samples (MB)", r.get("soak_rss_mb"));
       System.out.printf(Locale.ROOT, "%-26s %s%n", "soak heap committed (MB)", r.get("soak_heap_committed_mb"));

@@ -22,6 +22,8 @@ public final class RunOptions {
   ModelOptions model;
   @Option(names = "--batch-size", description = "Frames per inference batch (default 4).")
   Integer batchSize;
+  @Option(names = "--batches-in-flight", description = "Inference batches running at once, 1 or 2 (default 2).")
+  Integer batchesInFlight;
   @Option(names = "--ring-size", description = "Ring slots, a power of two (default 32).")
   Integer ringSize;
   @Option(names = "--policy", description = "auto, lossless or live: what a full ring does (default auto).")
@@ -66,7 +68,8 @@ public final class RunOptions {
         model.threads != null ? model.threads : m.threads(),
         or(o.signature(), m.signature()), or(o.inputKey(), m.inputKey()), or(o.outputKey(), m.outputKey()),
         or(lower(o.inputScaling()), m.inputScaling()), or(lower(o.outputKind()), m.outputKind()),
-        or(o.numClasses(), m.numClasses())));
+        or(o.numClasses(), m.numClasses()),
+        batchesInFlight != null ? batchesInFlight : m.batchesInFlight()));
     RingConfig r = c.ring();
     c = c.withRing(new RingConfig(ringSize != null ? ringSize : r.size(),
         policy != null ? parsePolicy(policy) : r.policy()));

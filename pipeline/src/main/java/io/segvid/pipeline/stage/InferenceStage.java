@@ -1,7 +1,6 @@
 package io.segvid.pipeline.stage;
 
 import com.lmax.disruptor.EventHandler;
-import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.WaitStrategy;
 import io.segvid.inference.Segmenter;
@@ -17,44 +16,66 @@ import java.util.concurrent.TimeUnit;
  * contributes only its newest frame, so latency stays at about one inference (batches then form
  * across streams).
  *
- * <p>A slot counts as done for the stages after this one only once its batch ran, so this stage
- * publishes its own progress after each flush and wakes those stages ({@link
+ * <p>With {@code inFlight} 2 (and a segmenter that takes concurrent calls), a batch is handed to a
+ * helper thread while this one collects and runs the next: one batch alone leaves cores idle in
+ * the serial stretches of the graph, two keep TensorFlow's thread pool busy.
+ *
+ * <p>A slot counts as done for the stages after this one only once its batch ran, and every batch
+ * before it too (batches can finish out of order). The Disruptor marks a handler's slots done when
+ * its onEvent returns, which is too early here, so the next stage waits on {@link #completed()}
+ * instead, which this stage moves itself (and wakes that stage: {@link
  * io.segvid.pipeline.ring.StageWaitStrategy}).
  */
-public final class InferenceStage implements EventHandler<FrameSlot> {
+public final class InferenceStage implements EventHandler<FrameSlot>, AutoCloseable {
+
+  /** Batches that can be waiting for publication at once: beyond that, collecting waits. */
+  private static final int BATCHES = 4;
 
   private final Segmenter segmenter;
   private final int maxBatch;
-  private final RingBuffer<FrameSlot> ring;
   private final List<StreamContext> streams;
   private final List<PipelineMetrics> metrics;
   private final java.util.concurrent.atomic.AtomicLongArray newest;
   private final WaitStrategy downstream;
-  private final FrameSlot[] pending;
-  private final byte[][] inputs;
-  private final byte[][] masks;
-  private int count;
-  private Sequence sequenceCallback;
+  private final Helper helper;
 
-  /** {@code newest} holds, per stream, the ring sequence of its latest published video frame. */
-  public InferenceStage(Segmenter segmenter, int maxBatch, RingBuffer<FrameSlot> ring, List<StreamContext> streams,
-                        List<PipelineMetrics> metrics, java.util.concurrent.atomic.AtomicLongArray newest,
-                        WaitStrategy downstream) {
+  /** Batches handed out (running or done), oldest first: a ring of {@link #BATCHES}. */
+  private final Batch[] queue = new Batch[BATCHES];
+  private final Batch[] free = new Batch[BATCHES];
+  private int queueHead;
+  private int queueSize;
+  private int freeCount;
+  private Batch current;
+  /** Every slot up to here was put in a batch or needs none. */
+  private long seenUpTo = -1;
+  private final Sequence completed = new Sequence(-1);
+
+  /**
+   * {@code newest} holds, per stream, the ring sequence of its latest published video frame.
+   * {@code inFlight} is 1 or 2 batches at once.
+   */
+  public InferenceStage(Segmenter segmenter, int maxBatch, int inFlight, List<StreamContext> streams, List<PipelineMetrics> metrics,
+                        java.util.concurrent.atomic.AtomicLongArray newest, WaitStrategy downstream) {
     this.segmenter = segmenter;
     this.maxBatch = maxBatch;
-    this.ring = ring;
     this.streams = streams;
     this.metrics = metrics;
     this.newest = newest;
     this.downstream = downstream;
-    this.pending = new FrameSlot[maxBatch];
-    this.inputs = new byte[maxBatch][];
-    this.masks = new byte[maxBatch][];
+    for (int i = 0; i < BATCHES; i++) free[freeCount++] = new Batch(maxBatch);
+    current = free[--freeCount];
+    Segmenter second = inFlight > 1 ? segmenter.concurrentCaller() : null;
+    helper = second == null ? null : new Helper(second);
   }
 
-  @Override
-  public void setSequenceCallback(Sequence callback) {
-    this.sequenceCallback = callback;
+  /** Whether a second batch runs on a helper thread. */
+  public boolean concurrent() {
+    return helper != null;
+  }
+
+  /** The last slot that every later stage may read: its batch and all batches before it ran. */
+  public Sequence completed() {
+    return completed;
   }
 
   @Override
@@ -64,9 +85,17 @@ public final class InferenceStage implements EventHandler<FrameSlot> {
         slot.skipped = true;
         metrics.get(slot.stream).droppedStale.increment();
       } else {
-        if (count > 0 && (slot.inputHeight != pending[0].inputHeight || slot.inputWidth != pending[0].inputWidth)) flush();
-        pending[count++] = slot;
-        if (count == maxBatch) {
+        Batch b = current;
+        if (b.count > 0 && (slot.inputHeight != b.slots[0].inputHeight || slot.inputWidth != b.slots[0].inputWidth)) {
+          flush();
+          b = current;
+        }
+        if (b.count == 0) b.firstSequence = sequence;
+        b.slots[b.count] = slot;
+        b.inputs[b.count] = slot.modelInput;
+        b.masks[b.count] = slot.mask;
+        b.count++;
+        if (b.count == maxBatch) {
           flush();
           publish(sequence);
         }
@@ -78,27 +107,176 @@ public final class InferenceStage implements EventHandler<FrameSlot> {
     }
   }
 
-  /** Every slot up to {@code sequence} is done here (no batch is pending). */
+  /** Every slot up to {@code sequence} is in a handed-out batch or needs none. */
   private void publish(long sequence) {
-    if (sequenceCallback != null) sequenceCallback.set(sequence);
+    synchronized (this) {
+      seenUpTo = sequence;
+    }
+    advance();
+  }
+
+  /** Hands the batch being collected to the helper when it is free, else runs it here. */
+  private void flush() {
+    Batch b = current;
+    if (b.count == 0) return;
+    boolean toHelper;
+    synchronized (this) {
+      rethrowHelperFailure();
+      queue[(queueHead + queueSize++) % BATCHES] = b;
+      toHelper = helper != null && helper.assigned == null;
+      if (toHelper) {
+        helper.assigned = b;
+        notifyAll();
+      }
+      current = takeFree();
+    }
+    if (!toHelper) {
+      run(b, segmenter);
+      synchronized (this) {
+        b.done = true;
+      }
+      advance();
+    }
+  }
+
+  /** A free batch to collect into; waits while every batch is out (the helper is behind). */
+  private Batch takeFree() {
+    while (freeCount == 0) {
+      try {
+        wait(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for inference");
+      }
+      rethrowHelperFailure();
+    }
+    return free[--freeCount];
+  }
+
+  private void run(Batch b, Segmenter with) {
+    long started = System.nanoTime();
+    with.segment(b.inputs, b.count, b.slots[0].inputHeight, b.slots[0].inputWidth, b.masks);
+    long perFrame = (System.nanoTime() - started) / b.count;
+    for (int i = 0; i < b.count; i++) metrics.get(b.slots[i].stream).inference.record(perFrame, TimeUnit.NANOSECONDS);
+  }
+
+  /** Publishes up to the first batch still running (or all that was seen) and recycles finished batches. */
+  private void advance() {
+    long target;
+    synchronized (this) {
+      while (queueSize > 0 && queue[queueHead].done) {
+        Batch b = queue[queueHead];
+        queue[queueHead] = null;
+        queueHead = (queueHead + 1) % BATCHES;
+        queueSize--;
+        b.clear();
+        free[freeCount++] = b;
+        notifyAll();
+      }
+      target = queueSize == 0 ? seenUpTo : Math.min(seenUpTo, queue[queueHead].firstSequence - 1);
+      if (target <= completed.get()) return;
+      completed.set(target);  // under the lock: two threads advance, the sequence must only grow
+    }
     downstream.signalAllWhenBlocking();
   }
 
-  private void flush() {
-    if (count == 0) return;
-    long started = System.nanoTime();
-    for (int i = 0; i < count; i++) {
-      inputs[i] = pending[i].modelInput;
-      masks[i] = pending[i].mask;
+  private void rethrowHelperFailure() {
+    if (helper != null && helper.failure != null) {
+      throw new IllegalStateException("inference failed: " + helper.failure.getMessage(), helper.failure);
     }
-    segmenter.segment(inputs, count, pending[0].inputHeight, pending[0].inputWidth, masks);
-    long perFrame = (System.nanoTime() - started) / count;
-    for (int i = 0; i < count; i++) {
-      metrics.get(pending[i].stream).inference.record(perFrame, TimeUnit.NANOSECONDS);
-      pending[i] = null;
-      inputs[i] = null;
-      masks[i] = null;
+  }
+
+  /** Stops the helper thread and frees its handle on the model; before the segmenter is closed. */
+  @Override
+  public void close() {
+    if (helper != null) helper.close();
+  }
+
+  /** Slots of one batch, and the arrays handed to the segmenter (no allocation per batch). */
+  private static final class Batch {
+    final FrameSlot[] slots;
+    final byte[][] inputs;
+    final byte[][] masks;
+    int count;
+    long firstSequence;
+    boolean done;
+
+    Batch(int size) {
+      slots = new FrameSlot[size];
+      inputs = new byte[size][];
+      masks = new byte[size][];
     }
-    count = 0;
+
+    void clear() {
+      for (int i = 0; i < count; i++) {
+        slots[i] = null;
+        inputs[i] = null;
+        masks[i] = null;
+      }
+      count = 0;
+      done = false;
+    }
+  }
+
+  /** The second inference thread: runs one assigned batch at a time on its own model handle. */
+  private final class Helper implements Runnable {
+    private final Segmenter caller;
+    private final Thread thread;
+    Batch assigned;
+    volatile Throwable failure;
+    private boolean stopping;
+
+    Helper(Segmenter caller) {
+      this.caller = caller;
+      thread = new Thread(this, "segvid-inference-2");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    @Override
+    public void run() {
+      while (true) {
+        Batch b;
+        synchronized (InferenceStage.this) {
+          while (assigned == null && !stopping) {
+            try {
+              InferenceStage.this.wait();
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
+          if (stopping) return;
+          b = assigned;
+        }
+        try {
+          InferenceStage.this.run(b, caller);
+        } catch (Throwable t) {
+          failure = t;
+          synchronized (InferenceStage.this) {
+            InferenceStage.this.notifyAll();
+          }
+          return;
+        }
+        synchronized (InferenceStage.this) {
+          b.done = true;
+          assigned = null;
+        }
+        advance();
+      }
+    }
+
+    void close() {
+      synchronized (InferenceStage.this) {
+        stopping = true;
+        InferenceStage.this.notifyAll();
+      }
+      try {
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      // A run stuck in native code keeps its handle: leaking it is safer than freeing it under the run.
+      if (!thread.isAlive()) caller.close();
+    }
   }
 }

@@ -1,0 +1,76 @@
+package io.segvid.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segvid.pipeline.cli.Segvid;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code segvid bench} on a short clip of the sample: every figure the benchmark promises is in the
+ * JSON and is a plausible number. It asserts no speed: those are the command's to print, not a test's.
+ */
+class BenchCommandTest {
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void writesEveryFigure() throws Exception {
+    Path clip = tmp.resolve("clip.mkv");
+    int frames = 0;
+    try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(Media.VIDEO.toString())) {
+      g.start();
+      try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(clip.toString(), g.getImageWidth(), g.getImageHeight(), 0)) {
+        rec.setFormat("matroska");
+        rec.setVideoCodec(org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MPEG4);
+        rec.setFrameRate(g.getFrameRate());
+        rec.setVideoBitrate(4_000_000);
+        rec.start();
+        Frame f;
+        while (frames < 48 && (f = g.grabImage()) != null) {
+          rec.record(f);
+          frames++;
+        }
+        rec.stop();
+      }
+    }
+    Path json = tmp.resolve("bench.json");
+    StringWriter err = new StringWriter();
+    int code = Segvid.execute(new PrintWriter(err, true), "bench", "--source", clip.toString(), "--model",
+        Media.MODEL.toString(), "--rounds", "1", "--streams", "2", "--work", tmp.resolve("work").toString(),
+        "--json", json.toString());
+    assertEquals(0, code, err.toString());
+    JsonNode r = new ObjectMapper().readTree(json.toFile());
+    assertEquals(frames, r.get("frames").asInt());
+    for (String fps : List.of("model_only_fps", "sequential_fps", "pipeline_fps", "multi_stream_fps", "cpu_bound_fps")) {
+      assertTrue(r.get(fps).asDouble() > 0.5, fps + " = " + r.get(fps));
+    }
+    assertEquals(r.get("pipeline_fps").asDouble() / r.get("model_only_fps").asDouble(),
+        r.get("pipeline_vs_model_only").asDouble(), 0.002);
+    assertTrue(r.get("alloc_bytes_per_frame").asLong() >= 0);
+    assertTrue(r.get("rss_start_mb").asDouble() > 50 && r.get("rss_end_mb").asDouble() > 50);
+    for (String stage : List.of("capture", "inference", "render", "sink:file", "capture_to_rendered")) {
+      assertTrue(r.get("latency_ms").get(stage).get("p50").asDouble() > 0, stage + ": " + r.get("latency_ms"));
+    }
+    JsonNode cpu = r.get("cpu_ms_per_frame_by_thread");
+    assertTrue(cpu.has("segvid-inference") && cpu.has("segvid-render"), cpu.toString());
+    // The process does at least the work of its frame-path threads.
+    double threads = 0;
+    for (JsonNode v : cpu) threads += v.asDouble();
+    assertTrue(r.get("pipeline_cpu_ms_per_frame").asDouble() >= threads * 0.95, r.toString());
+    assertTrue(r.get("model_only_cpu_ms_per_frame").asDouble() > 1, r.toString());
+    double cores = r.get("pipeline_cores_used").asDouble();
+    assertTrue(cores > 0.2 && cores <= r.get("cpus").asInt() + 0.05, "cores used: " + cores);
+  }
+}
