@@ -12,9 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.bytedeco.javacv.Frame;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,7 +107,7 @@ class BadInputTest {
   void truncatedFileIsProcessedAsFarAsItDecodes() throws Exception {
     // MPEG-TS keeps no index, so a cut file still opens; about the first half of the frames decode.
     Path ts = tmp.resolve("sample.ts");
-    int frames = remuxToTs(Media.VIDEO, ts, 100);
+    int frames = Media.reencode(Media.VIDEO, ts, "mpegts", org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MPEG2VIDEO, 100);
     byte[] all = Files.readAllBytes(ts);
     Path cut = tmp.resolve("cut.ts");
     Files.write(cut, java.util.Arrays.copyOf(all, all.length / 2));
@@ -146,26 +143,5 @@ class BadInputTest {
     Path partial = tmp.resolve("full.partial.mp4");
     assertTrue(Files.size(partial) > 100_000, "what was written is kept");
     assertTrue(Media.probe(partial).frames() > 10, "and plays up to the failure");
-  }
-
-  private static int remuxToTs(Path src, Path dst, int maxFrames) throws Exception {
-    int n = 0;
-    try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(src.toString())) {
-      g.start();
-      try (FFmpegFrameRecorder r = new FFmpegFrameRecorder(dst.toString(), g.getImageWidth(), g.getImageHeight(), 0)) {
-        r.setFormat("mpegts");
-        r.setVideoCodec(org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MPEG2VIDEO);
-        r.setFrameRate(g.getFrameRate());
-        r.setVideoBitrate(2_000_000);
-        r.start();
-        Frame f;
-        while (n < maxFrames && (f = g.grabImage()) != null) {
-          r.record(f);
-          n++;
-        }
-        r.stop();
-      }
-    }
-    return n;
   }
 }

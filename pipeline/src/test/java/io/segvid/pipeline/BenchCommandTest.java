@@ -10,9 +10,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.bytedeco.javacv.Frame;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,23 +25,7 @@ class BenchCommandTest {
   @Test
   void writesEveryFigure() throws Exception {
     Path clip = tmp.resolve("clip.mkv");
-    int frames = 0;
-    try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(Media.VIDEO.toString())) {
-      g.start();
-      try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(clip.toString(), g.getImageWidth(), g.getImageHeight(), 0)) {
-        rec.setFormat("matroska");
-        rec.setVideoCodec(org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MPEG4);
-        rec.setFrameRate(g.getFrameRate());
-        rec.setVideoBitrate(4_000_000);
-        rec.start();
-        Frame f;
-        while (frames < 48 && (f = g.grabImage()) != null) {
-          rec.record(f);
-          frames++;
-        }
-        rec.stop();
-      }
-    }
+    int frames = Media.reencode(Media.VIDEO, clip, "matroska", org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MPEG4, 48);
     Path json = tmp.resolve("bench.json");
     StringWriter err = new StringWriter();
     int code = Segvid.execute(new PrintWriter(err, true), "bench", "--source", clip.toString(), "--model",

@@ -42,4 +42,27 @@ public final class Media {
           g.getSampleRate(), samples);
     }
   }
+
+  /** Re-encodes the first {@code maxFrames} frames of a video (video only); returns how many were written. */
+  public static int reencode(Path src, Path dst, String format, int codecId, int maxFrames) throws Exception {
+    int n = 0;
+    try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(src.toString())) {
+      g.start();
+      try (org.bytedeco.javacv.FFmpegFrameRecorder r =
+               new org.bytedeco.javacv.FFmpegFrameRecorder(dst.toString(), g.getImageWidth(), g.getImageHeight(), 0)) {
+        r.setFormat(format);
+        r.setVideoCodec(codecId);
+        r.setFrameRate(g.getFrameRate());
+        r.setVideoBitrate(4_000_000);
+        r.start();
+        Frame f;
+        while (n < maxFrames && (f = g.grabImage()) != null) {
+          r.record(f);
+          n++;
+        }
+        r.stop();
+      }
+    }
+    return n;
+  }
 }
