@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The inference stage driven directly, without capture or sinks: batching, flushing, live skipping. */
 class InferenceStageTest {
@@ -171,6 +173,49 @@ class InferenceStageTest {
       for (int i = 0; i < 12; i++) assertEquals(i + 1, ring.get(i).mask[0], "mask of frame " + i + " is its own");
       assertEquals(List.of("segvid-inference-2"), seg.helperThreads);
       assertEquals(12, m.inference.count());
+    }
+  }
+
+  /** Fails on its second call, on whichever thread that is. */
+  static final class FailingSegmenter extends RecordingSegmenter {
+    final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public void segment(byte[][] frames, int count, int height, int width, byte[][] masks) {
+      if (calls.incrementAndGet() == 2) throw new IllegalStateException("out of memory (test)");
+    }
+
+    @Override
+    public Segmenter concurrentCaller() {
+      FailingSegmenter outer = this;
+      return new RecordingSegmenter() {
+        @Override
+        public void segment(byte[][] frames, int count, int height, int width, byte[][] masks) {
+          outer.segment(frames, count, height, width, masks);
+        }
+      };
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2})
+  void aFailingModelIsReportedOnceAndTheRingStillDrainsToTheEnd(int inFlight) throws Exception {
+    FailingSegmenter seg = new FailingSegmenter();
+    RingBuffer<FrameSlot> ring = ringWith(20, 16);
+    try (InferenceStage stage = new InferenceStage(seg, 2, inFlight, streams(true),
+        List.of(new PipelineMetrics(new SimpleMeterRegistry(), "0")), newest(ring), new StageWaitStrategy())) {
+      List<String> thrown = new ArrayList<>();
+      for (int seq = 0; seq < 20; seq++) {
+        try {
+          stage.onEvent(ring.get(seq), seq, seq % 5 == 4);
+        } catch (IllegalStateException e) {
+          thrown.add(e.getMessage());
+        }
+        if (seq % 5 == 4) Thread.sleep(50);  // let a helper batch finish (or fail) between bursts
+      }
+      assertEquals(1, thrown.size(), "reported once: " + thrown);
+      assertTrue(thrown.get(0).contains("out of memory (test)"), thrown.get(0));
+      awaitCompleted(stage, 19);
     }
   }
 

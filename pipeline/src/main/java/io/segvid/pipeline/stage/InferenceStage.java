@@ -49,6 +49,9 @@ public final class InferenceStage implements EventHandler<FrameSlot>, AutoClosea
   /** Every slot up to here was put in a batch or needs none. */
   private long seenUpTo = -1;
   private final Sequence completed = new Sequence(-1);
+  /** The first failure of either inference thread; from then on the stage drains. */
+  private volatile Throwable failure;
+  private boolean failureReported;
 
   /**
    * {@code newest} holds, per stream, the ring sequence of its latest published video frame.
@@ -80,6 +83,10 @@ public final class InferenceStage implements EventHandler<FrameSlot>, AutoClosea
 
   @Override
   public void onEvent(FrameSlot slot, long sequence, boolean endOfBatch) {
+    if (failure != null) {
+      drain(sequence);
+      return;
+    }
     if (slot.kind == FrameSlot.Kind.VIDEO) {
       if (!streams.get(slot.stream).lossless() && newest.get(slot.stream) > sequence) {
         slot.skipped = true;
@@ -115,13 +122,41 @@ public final class InferenceStage implements EventHandler<FrameSlot>, AutoClosea
     advance();
   }
 
+  /**
+   * After a failure the run is stopping: slots pass through unsegmented so that every later stage
+   * still reaches the end marker, and the failure is thrown once (the pipeline's exception handler
+   * stops the run with it).
+   */
+  private void drain(long sequence) {
+    boolean report;
+    synchronized (this) {
+      for (int i = 0; i < queueSize; i++) {
+        Batch b = queue[(queueHead + i) % BATCHES];
+        if (helper == null || b != helper.assigned) b.done = true;  // a running batch finishes on its own
+      }
+      if (current != null) current.clear();
+      seenUpTo = sequence;
+      report = !failureReported;
+      failureReported = true;
+    }
+    advance();
+    if (report) throw new IllegalStateException("inference failed: " + failure.getMessage(), failure);
+  }
+
+  private void fail(Batch b, Throwable t) {
+    synchronized (this) {
+      if (failure == null) failure = t;
+      b.done = true;
+      notifyAll();
+    }
+  }
+
   /** Hands the batch being collected to the helper when it is free, else runs it here. */
   private void flush() {
     Batch b = current;
     if (b.count == 0) return;
     boolean toHelper;
     synchronized (this) {
-      rethrowHelperFailure();
       queue[(queueHead + queueSize++) % BATCHES] = b;
       toHelper = helper != null && helper.assigned == null;
       if (toHelper) {
@@ -131,7 +166,16 @@ public final class InferenceStage implements EventHandler<FrameSlot>, AutoClosea
       current = takeFree();
     }
     if (!toHelper) {
-      run(b, segmenter);
+      try {
+        run(b, segmenter);
+      } catch (RuntimeException e) {
+        fail(b, e);
+        synchronized (this) {
+          failureReported = true;
+        }
+        advance();
+        throw e;
+      }
       synchronized (this) {
         b.done = true;
       }
@@ -148,7 +192,7 @@ public final class InferenceStage implements EventHandler<FrameSlot>, AutoClosea
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for inference");
       }
-      rethrowHelperFailure();
+      if (failure != null) return new Batch(maxBatch);  // draining from now on; never handed out
     }
     return free[--freeCount];
   }
@@ -178,12 +222,6 @@ public final class InferenceStage implements EventHandler<FrameSlot>, AutoClosea
       completed.set(target);  // under the lock: two threads advance, the sequence must only grow
     }
     downstream.signalAllWhenBlocking();
-  }
-
-  private void rethrowHelperFailure() {
-    if (helper != null && helper.failure != null) {
-      throw new IllegalStateException("inference failed: " + helper.failure.getMessage(), helper.failure);
-    }
   }
 
   /** Stops the helper thread and frees its handle on the model; before the segmenter is closed. */
@@ -223,7 +261,6 @@ public final class InferenceStage implements EventHandler<FrameSlot>, AutoClosea
     private final Segmenter caller;
     private final Thread thread;
     Batch assigned;
-    volatile Throwable failure;
     private boolean stopping;
 
     Helper(Segmenter caller) {
@@ -248,20 +285,19 @@ public final class InferenceStage implements EventHandler<FrameSlot>, AutoClosea
           if (stopping) return;
           b = assigned;
         }
+        Throwable failed = null;
         try {
           InferenceStage.this.run(b, caller);
         } catch (Throwable t) {
-          failure = t;
-          synchronized (InferenceStage.this) {
-            InferenceStage.this.notifyAll();
-          }
-          return;
+          failed = t;
         }
         synchronized (InferenceStage.this) {
+          if (failed != null) fail(b, failed);
           b.done = true;
           assigned = null;
         }
         advance();
+        if (failed != null) return;
       }
     }
 
