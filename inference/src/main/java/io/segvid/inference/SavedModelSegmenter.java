@@ -187,27 +187,14 @@ public final class SavedModelSegmenter implements Segmenter {
    */
   @Override
   public Segmenter concurrentCaller() {
-    Caller caller = new Caller();
-    return new Segmenter() {
-      @Override
-      public ModelMetadata metadata() {
-        return metadata;
-      }
-
-      @Override
-      public void segment(byte[][] frames, int count, int height, int width, byte[][] masks) {
-        caller.segment(frames, count, height, width, masks);
-      }
-
-      @Override
-      public void close() {
-        caller.close();
-      }
-    };
+    return new Caller();
   }
 
-  /** What one calling thread needs of its own: input tensors, the native runner, staging memory. */
-  private final class Caller implements AutoCloseable {
+  /**
+   * What one calling thread needs of its own: input tensors, the native runner, staging memory.
+   * Closing it frees only those; the session stays with the segmenter.
+   */
+  private final class Caller implements Segmenter {
 
     private final Map<Long, TUint8> inputTensors = new HashMap<>();
     /** Allocation-free run path for uint8-in models; null where it cannot be had (then TF Java's Runner). */
@@ -215,7 +202,13 @@ public final class SavedModelSegmenter implements Segmenter {
         ? NativeSessionRunner.tryCreate(bundle.session(), bundle.graph().outputOrThrow(inputName), classesOutput) : null;
     private byte[] staging = new byte[0];
 
-    void segment(byte[][] frames, int count, int height, int width, byte[][] masks) {
+    @Override
+    public ModelMetadata metadata() {
+      return metadata;
+    }
+
+    @Override
+    public void segment(byte[][] frames, int count, int height, int width, byte[][] masks) {
       if (nativeRunner != null) {
         nativeRunner.run(frames, count, height, width, masks, height * width);
         return;

@@ -142,7 +142,7 @@ public final class Benchmark {
       // As many batches in flight as the pipeline runs (the same model handles), so that the
       // comparison is of the pipeline around the model, not of two ways to drive the model.
       Segmenter second = config.model().batchesInFlight() > 1 ? model.concurrentCaller() : null;
-      if (second != null) second.segment(frames, batch, size.height(), size.width(), new byte[batch][size.pixels()]);
+      if (second != null) second.segment(frames, batch, size.height(), size.width(), masks);  // its warm-up
       long cpu0 = CpuTime.processNanos();
       long t0 = System.nanoTime();
       Thread helper = null;

@@ -143,12 +143,18 @@ public final class InferenceStage implements EventHandler<FrameSlot>, AutoClosea
     if (report) throw new IllegalStateException("inference failed: " + failure.getMessage(), failure);
   }
 
-  private void fail(Batch b, Throwable t) {
+  /**
+   * Marks a batch finished, or failed (the stage drains from then on), and publishes what it can.
+   * {@code reportedHere}: the failure is thrown by the caller, so draining must not throw it again.
+   */
+  private void complete(Batch b, Throwable failed, boolean reportedHere) {
     synchronized (this) {
-      if (failure == null) failure = t;
+      if (failed != null && failure == null) failure = failed;
+      if (reportedHere) failureReported = true;
       b.done = true;
       notifyAll();
     }
+    advance();
   }
 
   /** Hands the batch being collected to the helper when it is free, else runs it here. */
@@ -169,17 +175,10 @@ public final class InferenceStage implements EventHandler<FrameSlot>, AutoClosea
       try {
         run(b, segmenter);
       } catch (RuntimeException e) {
-        fail(b, e);
-        synchronized (this) {
-          failureReported = true;
-        }
-        advance();
+        complete(b, e, true);
         throw e;
       }
-      synchronized (this) {
-        b.done = true;
-      }
-      advance();
+      complete(b, null, false);
     }
   }
 
@@ -291,13 +290,15 @@ public final class InferenceStage implements EventHandler<FrameSlot>, AutoClosea
         } catch (Throwable t) {
           failed = t;
         }
+        if (failed != null) {
+          // Stays assigned: a dead helper must look busy, so no further batch is handed to it.
+          complete(b, failed, false);
+          return;
+        }
         synchronized (InferenceStage.this) {
-          if (failed != null) fail(b, failed);
-          b.done = true;
           assigned = null;
         }
-        advance();
-        if (failed != null) return;
+        complete(b, null, false);
       }
     }
 
