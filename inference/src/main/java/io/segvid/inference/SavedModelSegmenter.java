@@ -38,6 +38,7 @@ public final class SavedModelSegmenter implements Segmenter {
   private final SavedModelBundle bundle;
   private final ModelMetadata metadata;
   private final String inputName;
+  private final boolean floatInput;
   private final Output<?> classesOutput;
   private final Graph preGraph;
   private final Session preSession;
@@ -64,6 +65,7 @@ public final class SavedModelSegmenter implements Segmenter {
           + "' (outputs: " + signature.outputNames() + ")");
     }
     inputName = in.name;
+    floatInput = in.dataType == DataType.DT_FLOAT;
     Graph graph = bundle.graph();
     Ops tf = Ops.create(graph);
     Output<?> modelOut = graph.outputOrThrow(out.name);
@@ -185,6 +187,12 @@ public final class SavedModelSegmenter implements Segmenter {
    * concurrent runs, and two batches in flight keep its thread pool busy where one batch alone
    * leaves cores idle (serial stretches of the graph).
    */
+  /** FLOP of one frame at this size, counted from the graph ({@link ModelCost}); one model run. */
+  @Override
+  public long flopsPerFrame(int height, int width) {
+    return ModelCost.flopsPerFrame(bundle.graph(), bundle.session(), inputName, floatInput, height, width);
+  }
+
   @Override
   public Segmenter concurrentCaller() {
     return new Caller();

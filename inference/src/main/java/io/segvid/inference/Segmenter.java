@@ -14,6 +14,11 @@ public interface Segmenter extends AutoCloseable {
    */
   void segment(byte[][] frames, int count, int height, int width, byte[][] masks);
 
+  /** Floating-point operations the model does for one frame of this size; 0 where unknown. */
+  default long flopsPerFrame(int height, int width) {
+    return 0;
+  }
+
   /**
    * A handle on the same model for a second thread, so that two batches can run at once; null
    * where the model cannot take concurrent calls. It is closed before this segmenter, and closing

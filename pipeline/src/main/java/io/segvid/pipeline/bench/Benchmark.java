@@ -97,6 +97,8 @@ public final class Benchmark {
     r.put("pipeline_vs_model_only", round(pipeline / median(fps.get("model_only")), 3));
     r.put("pipeline_vs_sequential", round(pipeline / median(fps.get("sequential")), 3));
     cpuCeiling(r, median(fps.get("model_only")));
+    log.println("bench: dense peak (fp32 matrix product) ...");
+    ComputeEfficiency.report(r, median(fps.get("model_only")), threads());
     r.put("rounds", rounds);
     r.put("rounds_fps", perRound);
     r.put("rss_end_mb", mb(Memory.residentBytes()));
@@ -107,9 +109,13 @@ public final class Benchmark {
     r.put("batch_size", config.model().batchSize());
     r.put("batches_in_flight", config.model().batchesInFlight());
     r.put("codec", config.recording().codec());
-    r.put("threads", config.model().threads() > 0 ? config.model().threads() : Runtime.getRuntime().availableProcessors());
+    r.put("threads", threads());
     r.put("cpus", Runtime.getRuntime().availableProcessors());
     return r;
+  }
+
+  private int threads() {
+    return config.model().threads() > 0 ? config.model().threads() : Runtime.getRuntime().availableProcessors();
   }
 
   /** Decodes the whole video, preprocesses it, then times only the model over it in batches. */
@@ -124,6 +130,7 @@ public final class Benchmark {
       size = InputSize.forFrame(g.getImageHeight(), g.getImageWidth(), model.metadata());
       r.put("frame_size", g.getImageHeight() + "x" + g.getImageWidth());
       r.put("input_size", size.height() + "x" + size.width());
+      if (!r.containsKey(ComputeEfficiency.FLOPS_KEY)) r.put(ComputeEfficiency.FLOPS_KEY, model.flopsPerFrame(size.height(), size.width()));
       try (Preprocessor pre = new Preprocessor(size)) {
         Frame f;
         while ((f = g.grabImage()) != null) {

@@ -1,6 +1,7 @@
 package io.segvid.pipeline.cli;
 
 import io.segvid.trainer.cli.EvaluateCommand;
+import io.segvid.trainer.cli.OptimizeCommand;
 import io.segvid.trainer.cli.SegmentImagesCommand;
 import io.segvid.trainer.cli.TrainCommand;
 import java.io.PrintWriter;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "segvid", mixinStandardHelpOptions = true, version = "segvid 0.1.0",
     description = "Real-time video semantic segmentation (DeepLabV3+, TensorFlow Java, JavaCV).",
     subcommands = {RunCommand.class, DemoCommand.class, BenchCommand.class, TrainCommand.class, EvaluateCommand.class,
-        SegmentImagesCommand.class, CommandLine.HelpCommand.class})
+        SegmentImagesCommand.class, OptimizeCommand.class, CommandLine.HelpCommand.class})
 public final class Segvid {
 
   public static void main(String[] args) {
@@ -36,14 +37,14 @@ public final class Segvid {
 
   private static int execute(CommandLine cli, String... args) {
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("segvid " + cmd.getCommandName() + ": " + describe(e));
+      cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + describe(e));
       if (System.getenv("SEGVID_DEBUG") != null) e.printStackTrace(cmd.getErr());
       return 1;
     });
     cli.setParameterExceptionHandler((e, a) -> {
       PrintWriter err = e.getCommandLine().getErr();
-      err.println("segvid " + e.getCommandLine().getCommandName() + ": " + e.getMessage()
-          + " (see: segvid " + e.getCommandLine().getCommandName() + " --help)");
+      String name = e.getCommandLine().getCommandSpec().qualifiedName();
+      err.println(name + ": " + e.getMessage() + " (see: " + name + " --help)");
       return 2;
     });
     return cli.execute(args);

@@ -51,6 +51,11 @@ public final class EvaluateCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "images         %d%n", e.images());
       System.out.printf(Locale.ROOT, "ms/frame       %.1f mean, %.1f median (model only, %dx%d input, %d threads) = %.1f fps%n",
           e.meanMs(), e.medianMs(), e.inputSize().height(), e.inputSize().width(), modelOptions.threads(), 1000 / e.meanMs());
+      long flops = segmenter.flopsPerFrame(e.inputSize().height(), e.inputSize().width());
+      if (flops > 0) {
+        System.out.printf(Locale.ROOT, "compute        %.2f GFLOP/frame (counted from the graph), %.1f GFLOP/s achieved%n",
+            flops / 1e9, flops / 1e6 / e.meanMs());
+      }
     }
     return 0;
   }

@@ -2,7 +2,6 @@ package io.segvid.trainer.export;
 
 import io.segvid.inference.ModelMetadata;
 import io.segvid.trainer.model.DeepLabV3Plus;
-import io.segvid.trainer.model.Mode;
 import io.segvid.trainer.model.ModelSpec;
 import io.segvid.trainer.model.ParamStore;
 import io.segvid.trainer.model.VariableLoader;
@@ -23,8 +22,8 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TUint8;
 
 /**
- * Writes the serving SavedModel: the INFER branch of the same DeepLabV3+ builder, loaded with trained
- * weights, signature {@code serving_default} (input {@code images} uint8 [N,H,W,3], outputs
+ * Writes the serving SavedModel: the SERVE branch of the same DeepLabV3+ builder (batch norms folded
+ * into constant convolution weights) plus the raw trained weights as variables (for fine-tuning), signature {@code serving_default} (input {@code images} uint8 [N,H,W,3], outputs
  * {@code classes} uint8 [N,H,W] and {@code logits}), plus {@link ModelMetadata} beside it. Written
  * into a temporary folder and moved into place, so a crash never leaves a half-written model.
  */
@@ -40,7 +39,7 @@ public final class ModelExporter {
       Ops tf = Ops.create(graph);
       ParamStore params = new ParamStore(tf);
       Placeholder<TUint8> images = tf.withName("images").placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, -1, -1, 3)));
-      DeepLabV3Plus.Outputs out = DeepLabV3Plus.build(tf, params, spec, Mode.INFER, 0.9f, images);
+      DeepLabV3Plus.Outputs out = DeepLabV3Plus.buildServing(tf, params, spec, weights, images);
       VariableLoader loader = VariableLoader.forParams(tf, params.all().values());
       try (Session session = new Session(graph)) {
         loader.load(session, weights);

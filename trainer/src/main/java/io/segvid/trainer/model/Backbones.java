@@ -50,7 +50,7 @@ final class Backbones {
     Operand<TFloat32> h = x;
     int hidden = cin * expansion;
     if (expansion != 1) h = l.tf().nn.relu6(l.convBn(h, name + ".expand", 1, cin, hidden, 1, 1));
-    h = l.tf().nn.relu6(l.batchNorm(l.depthwise(h, name + ".dw", 3, hidden, stride, rate), name + ".dw.bn", hidden));
+    h = l.tf().nn.relu6(l.depthwiseBn(h, name + ".dw", 3, hidden, stride, rate));
     h = l.convBn(h, name + ".project", 1, hidden, cout, 1, 1);
     return stride == 1 && cin == cout ? l.tf().math.add(h, x) : h;
   }

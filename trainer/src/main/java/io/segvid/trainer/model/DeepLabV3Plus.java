@@ -2,6 +2,7 @@ package io.segvid.trainer.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -24,7 +25,21 @@ public final class DeepLabV3Plus {
 
   public static Outputs build(Ops tf, ParamStore params, ModelSpec spec, Mode mode, float bnMomentum,
                               Operand<TUint8> images) {
-    Layers l = new Layers(tf, params, mode, bnMomentum);
+    return build(new Layers(tf, params, mode, bnMomentum), spec, images);
+  }
+
+  /**
+   * The serving graph: computes with constants made from the trained {@code values} (batch norms
+   * folded), while still registering every parameter in {@code params} so the raw weights can be
+   * exported beside it (fine-tuning from an exported model reads them).
+   */
+  public static Outputs buildServing(Ops tf, ParamStore params, ModelSpec spec, Map<String, float[]> values,
+                                     Operand<TUint8> images) {
+    return build(new Layers(tf, params, Mode.SERVE, 0.9f, values), spec, images);
+  }
+
+  private static Outputs build(Layers l, ModelSpec spec, Operand<TUint8> images) {
+    Ops tf = l.tf();
     Operand<TFloat32> x = tf.math.sub(
         tf.math.mul(tf.dtypes.cast(images, TFloat32.class), tf.constant(1f / 127.5f)), tf.constant(1f));
 

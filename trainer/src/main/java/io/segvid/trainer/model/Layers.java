@@ -4,7 +4,10 @@ import io.segvid.trainer.model.ParamStore.Init;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.ndarray.index.Indices;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -29,12 +32,21 @@ public final class Layers {
   private final Mode mode;
   private final float bnMomentum;
   private final List<Op> updates = new ArrayList<>();
+  /** Trained values, in SERVE mode only: the serving graph computes with folded constants made from them. */
+  private final Map<String, float[]> values;
 
   public Layers(Ops tf, ParamStore params, Mode mode, float bnMomentum) {
+    this(tf, params, mode, bnMomentum, Map.of());
+    if (mode == Mode.SERVE) throw new IllegalArgumentException("SERVE mode needs the trained values");
+  }
+
+  /** SERVE mode: {@code values} holds every parameter by name. */
+  public Layers(Ops tf, ParamStore params, Mode mode, float bnMomentum, Map<String, float[]> values) {
     this.tf = tf;
     this.params = params;
     this.mode = mode;
     this.bnMomentum = bnMomentum;
+    this.values = values;
   }
 
   public Ops tf() {
@@ -50,21 +62,45 @@ public final class Layers {
   public Operand<TFloat32> conv(Operand<TFloat32> x, String name, int k, int cin, int cout, int stride, int rate) {
     Variable<TFloat32> w = params.get(name + ".weights", new long[] {k, k, cin, cout}, Init.HE_NORMAL,
         (long) k * k * cin, true, true);
-    return atrous(x, rate, k, in -> tf.nn.conv2d(in, w, strides(stride), rate > 1 ? "VALID" : "SAME"));
+    return x == null ? null : convolve(x, w, k, stride, rate);
   }
 
   /** Depthwise k x k convolution (multiplier 1) without bias. */
   public Operand<TFloat32> depthwise(Operand<TFloat32> x, String name, int k, int channels, int stride, int rate) {
     Variable<TFloat32> w = params.get(name + ".weights", new long[] {k, k, channels, 1}, Init.HE_NORMAL,
         (long) k * k, true, true);
-    return atrous(x, rate, k, in -> tf.nn.depthwiseConv2dNative(in, w, strides(stride), rate > 1 ? "VALID" : "SAME"));
+    return x == null ? null : convolveDepthwise(x, w, k, stride, rate);
   }
 
   /** 1x1 convolution with bias and no normalisation: the classifier. */
   public Operand<TFloat32> conv1x1Bias(Operand<TFloat32> x, String name, int cin, int cout) {
-    Variable<TFloat32> w = params.get(name + ".weights", new long[] {1, 1, cin, cout}, Init.HE_NORMAL, cin, true, true);
+    long[] shape = {1, 1, cin, cout};
+    Variable<TFloat32> w = params.get(name + ".weights", shape, Init.HE_NORMAL, cin, true, true);
     Variable<TFloat32> b = params.get(name + ".bias", new long[] {cout}, Init.ZEROS, 1, true, false);
+    if (mode == Mode.SERVE) {
+      return tf.nn.biasAdd(tf.nn.conv2d(x, constant(shape, value(name + ".weights")), strides(1), "SAME"),
+          constant(new long[] {cout}, value(name + ".bias")));
+    }
     return tf.nn.biasAdd(tf.nn.conv2d(x, w, strides(1), "SAME"), b);
+  }
+
+  /** Convolution followed by batch norm; in SERVE mode one convolution with folded weights and a bias. */
+  public Operand<TFloat32> convBn(Operand<TFloat32> x, String name, int k, int cin, int cout, int stride, int rate) {
+    if (mode != Mode.SERVE) return batchNorm(conv(x, name, k, cin, cout, stride, rate), name + ".bn", cout);
+    conv(null, name, k, cin, cout, stride, rate);
+    long[] shape = {k, k, cin, cout};
+    BatchNormFolding.Folded f = folded(name, cout);
+    Operand<TFloat32> y = convolve(x, constant(shape, f.weights()), k, stride, rate);
+    return tf.nn.biasAdd(y, constant(new long[] {cout}, f.bias()));
+  }
+
+  /** Depthwise convolution followed by batch norm; in SERVE mode folded, like {@link #convBn}. */
+  public Operand<TFloat32> depthwiseBn(Operand<TFloat32> x, String name, int k, int channels, int stride, int rate) {
+    if (mode != Mode.SERVE) return batchNorm(depthwise(x, name, k, channels, stride, rate), name + ".bn", channels);
+    depthwise(null, name, k, channels, stride, rate);
+    BatchNormFolding.Folded f = folded(name, channels);
+    Operand<TFloat32> y = convolveDepthwise(x, constant(new long[] {k, k, channels, 1}, f.weights()), k, stride, rate);
+    return tf.nn.biasAdd(y, constant(new long[] {channels}, f.bias()));
   }
 
   public Operand<TFloat32> batchNorm(Operand<TFloat32> x, String name, int channels) {
@@ -73,6 +109,7 @@ public final class Layers {
     Variable<TFloat32> beta = params.get(name + ".beta", shape, Init.ZEROS, 1, true, false);
     Variable<TFloat32> movingMean = params.get(name + ".moving_mean", shape, Init.ZEROS, 1, false, false);
     Variable<TFloat32> movingVar = params.get(name + ".moving_variance", shape, Init.ONES, 1, false, false);
+    if (x == null) return null;  // SERVE: the variables are registered (and exported) but not computed with
     if (mode == Mode.INFER) {
       // Fused inference form: grappler folds it into the preceding convolution.
       return tf.nn.fusedBatchNorm(x, gamma, beta, movingMean, movingVar,
@@ -91,17 +128,13 @@ public final class Layers {
     return tf.math.add(tf.math.mul(centered, scale), beta);
   }
 
-  public Operand<TFloat32> convBn(Operand<TFloat32> x, String name, int k, int cin, int cout, int stride, int rate) {
-    return batchNorm(conv(x, name, k, cin, cout, stride, rate), name + ".bn", cout);
-  }
-
   public Operand<TFloat32> convBnRelu(Operand<TFloat32> x, String name, int k, int cin, int cout, int stride, int rate) {
     return tf.nn.relu(convBn(x, name, k, cin, cout, stride, rate));
   }
 
   /** Depthwise-separable convolution: depthwise k x k + BN + ReLU, then pointwise 1x1 + BN + ReLU. */
   public Operand<TFloat32> separableConvBnRelu(Operand<TFloat32> x, String name, int cin, int cout, int rate) {
-    Operand<TFloat32> dw = tf.nn.relu(batchNorm(depthwise(x, name + ".dw", 3, cin, 1, rate), name + ".dw.bn", cin));
+    Operand<TFloat32> dw = tf.nn.relu(depthwiseBn(x, name + ".dw", 3, cin, 1, rate));
     return convBnRelu(dw, name + ".pw", 1, cin, cout, 1, 1);
   }
 
@@ -139,6 +172,32 @@ public final class Layers {
     Operand<TInt32> block = tf.constant(new int[] {rate, rate});
     Operand<TFloat32> batched = tf.spaceToBatchNd(x, block, paddings);
     return tf.batchToSpaceNd(conv.apply(batched), block, crops);
+  }
+
+  private Operand<TFloat32> convolve(Operand<TFloat32> x, Operand<TFloat32> w, int k, int stride, int rate) {
+    return atrous(x, rate, k, in -> tf.nn.conv2d(in, w, strides(stride), rate > 1 ? "VALID" : "SAME"));
+  }
+
+  private Operand<TFloat32> convolveDepthwise(Operand<TFloat32> x, Operand<TFloat32> w, int k, int stride, int rate) {
+    return atrous(x, rate, k, in -> tf.nn.depthwiseConv2dNative(in, w, strides(stride), rate > 1 ? "VALID" : "SAME"));
+  }
+
+  /** The batch norm {@code name + ".bn"} folded into the weights {@code name + ".weights"}. */
+  private BatchNormFolding.Folded folded(String name, int channels) {
+    String bn = name + ".bn";
+    batchNorm(null, bn, channels);
+    return BatchNormFolding.fold(value(name + ".weights"), value(bn + ".gamma"), value(bn + ".beta"),
+        value(bn + ".moving_mean"), value(bn + ".moving_variance"), BN_EPSILON);
+  }
+
+  private float[] value(String name) {
+    float[] v = values.get(name);
+    if (v == null) throw new IllegalArgumentException("no trained value for " + name);
+    return v;
+  }
+
+  private Operand<TFloat32> constant(long[] shape, float[] v) {
+    return tf.constant(Shape.of(shape), DataBuffers.of(v, true, false));
   }
 
   private static List<Long> strides(int s) {

@@ -37,4 +37,26 @@ public record ModelSpec(
   public static ModelSpec mobileNetV2(int numClasses, float width, int channels) {
     return new ModelSpec(Backbone.MOBILENETV2, width, 16, numClasses, channels, channels, defaultRates(16));
   }
+
+  /** The spec recorded in a segvid model's metadata ({@code architecture}), or null for a foreign model. */
+  public static ModelSpec fromArchitecture(java.util.Map<String, Object> arch, int numClasses) {
+    if (arch == null || !"DeepLabV3+".equals(arch.get("family")) || arch.get("backbone") == null) return null;
+    int outputStride = ((Number) arch.get("output_stride")).intValue();
+    return new ModelSpec(Backbone.valueOf(arch.get("backbone").toString().toUpperCase(java.util.Locale.ROOT)),
+        ((Number) arch.getOrDefault("width_multiplier", 1.0)).floatValue(), outputStride, numClasses,
+        ((Number) arch.get("aspp_channels")).intValue(), ((Number) arch.get("decoder_channels")).intValue(),
+        defaultRates(outputStride));
+  }
+
+  /** What {@link #fromArchitecture} reads back. */
+  public java.util.Map<String, Object> architecture() {
+    java.util.Map<String, Object> arch = new java.util.LinkedHashMap<>();
+    arch.put("family", "DeepLabV3+");
+    arch.put("backbone", backbone.name().toLowerCase(java.util.Locale.ROOT));
+    arch.put("width_multiplier", widthMultiplier);
+    arch.put("output_stride", outputStride);
+    arch.put("aspp_channels", asppChannels);
+    arch.put("decoder_channels", decoderChannels);
+    return arch;
+  }
 }

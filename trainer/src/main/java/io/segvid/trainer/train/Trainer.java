@@ -201,13 +201,7 @@ public final class Trainer {
   }
 
   private void exportTo(Map<String, float[]> weights, Path dir) throws IOException {
-    Map<String, Object> arch = new LinkedHashMap<>();
-    arch.put("family", "DeepLabV3+");
-    arch.put("backbone", options.spec().backbone().name().toLowerCase(Locale.ROOT));
-    arch.put("width_multiplier", options.spec().widthMultiplier());
-    arch.put("output_stride", options.spec().outputStride());
-    arch.put("aspp_channels", options.spec().asppChannels());
-    arch.put("decoder_channels", options.spec().decoderChannels());
+    Map<String, Object> arch = options.spec().architecture();
     int[] size = preferredInputSize();
     ModelMetadata meta = new ModelMetadata(classes.classes(), classes.ignoreId(), size[0], size[1], null, null, null,
         null, null, arch);
