@@ -52,7 +52,6 @@ import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
-import org.bytedeco.ffmpeg.global.avdevice;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.ffmpeg.swresample.SwrContext;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
@@ -75,10 +74,6 @@ final class FfmpegDecoder implements AutoCloseable {
 
   private static final int EAGAIN = FfmpegError.EAGAIN;
   private static final int KEY_FRAME = 1 << 1;  // AV_FRAME_FLAG_KEY
-
-  static {
-    avdevice.avdevice_register_all();  // lavfi, v4l2 and the other device inputs
-  }
 
   private AVFormatContext format;
   private AVPacket packet;
@@ -142,6 +137,9 @@ final class FfmpegDecoder implements AutoCloseable {
     AVInputFormat inputFormat = null;
     if (formatName != null) {
       inputFormat = av_find_input_format(formatName);
+      // Device inputs (v4l2, lavfi, ...) live in avdevice, whose natives need audio and X libraries:
+      // loaded only when a source asks for one, so files and network streams never need them.
+      if (inputFormat == null && DeviceInputs.register()) inputFormat = av_find_input_format(formatName);
       if (inputFormat == null) throw new SourceException("FFmpeg has no input format '" + formatName + "'");
     }
     AVDictionary dict = new AVDictionary(null);

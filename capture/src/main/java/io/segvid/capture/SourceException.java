@@ -7,4 +7,8 @@ public final class SourceException extends IOException {
   public SourceException(String message) {
     super(message);
   }
+
+  public SourceException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

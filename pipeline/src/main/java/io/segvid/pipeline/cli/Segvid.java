@@ -4,6 +4,7 @@ import io.segvid.trainer.cli.EvaluateCommand;
 import io.segvid.trainer.cli.OptimizeCommand;
 import io.segvid.trainer.cli.SegmentImagesCommand;
 import io.segvid.trainer.cli.TrainCommand;
+import io.segvid.config.NativeLibraryError;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,7 +22,15 @@ public final class Segvid {
     // SEGVID_DEBUG=1 shows FFmpeg's own log (and stack traces).
     org.bytedeco.ffmpeg.global.avutil.av_log_set_level(
         System.getenv("SEGVID_DEBUG") != null ? org.bytedeco.ffmpeg.global.avutil.AV_LOG_INFO : org.bytedeco.ffmpeg.global.avutil.AV_LOG_FATAL);
-    System.exit(execute(args));
+    int status;
+    try {
+      status = execute(args);
+    } catch (LinkageError e) {  // a native library that cannot load: picocli passes Errors through
+      System.err.println("segvid: " + NativeLibraryError.describe(e));
+      if (System.getenv("SEGVID_DEBUG") != null) e.printStackTrace();
+      status = 1;
+    }
+    System.exit(status);
   }
 
   public static int execute(String... args) {
@@ -37,7 +46,8 @@ public final class Segvid {
 
   private static int execute(CommandLine cli, String... args) {
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + describe(e));
+      cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": "
+          + (NativeLibraryError.isNativeLoadFailure(e) ? NativeLibraryError.describe(e) : describe(e)));
       if (System.getenv("SEGVID_DEBUG") != null) e.printStackTrace(cmd.getErr());
       return 1;
     });

@@ -30,6 +30,11 @@ public final class WindowSink implements FrameSink {
     if (GraphicsEnvironment.isHeadless()) {
       throw new IOException("the window sink needs a display (DISPLAY is not set; use xvfb-run or another sink)");
     }
+    // A headless Java (Debian's openjdk-17-jre-headless) has no X11 toolkit to draw a window with.
+    if (!java.nio.file.Files.exists(java.nio.file.Path.of(System.getProperty("java.home"), "lib", "libawt_xawt.so"))) {
+      throw new IOException("the window sink needs Java's desktop libraries, which this Java lacks ("
+          + System.getProperty("java.home") + "): install the Debian package openjdk-17-jre");
+    }
   }
 
   @Override
