@@ -64,7 +64,7 @@ class TrainingStepTest {
   }
 
   /** The three input tensors of a batch. */
-  private static final class Tensors implements AutoCloseable {
+  static final class Tensors implements AutoCloseable {
     final TUint8 images;
     final TUint8 labels;
     final TFloat32 weights;

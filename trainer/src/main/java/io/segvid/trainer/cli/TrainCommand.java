@@ -67,6 +67,20 @@ public final class TrainCommand implements Callable<Integer> {
   String scale;
   @Option(names = "--jitter", defaultValue = "0.2", description = "Colour jitter strength (brightness/contrast/saturation).")
   float jitter;
+  @Option(names = "--hue", defaultValue = "0", description = "Hue rotation, +- fraction of a turn (0..0.5; default: ${DEFAULT-VALUE}).")
+  float hue;
+  @Option(names = "--gamma", defaultValue = "0", description = "Gamma range, +- log2 exponent (default: ${DEFAULT-VALUE}).")
+  float gamma;
+  @Option(names = "--blur", defaultValue = "0", description = "Probability of a slight Gaussian blur (default: ${DEFAULT-VALUE}).")
+  float blur;
+  @Option(names = "--noise", defaultValue = "0", description = "Largest per-pixel noise std in 0..255 units (default: ${DEFAULT-VALUE}).")
+  float noise;
+  @Option(names = "--loss", defaultValue = "ce", description = "ce (cross-entropy) or focal (default: ${DEFAULT-VALUE}).")
+  String loss;
+  @Option(names = "--val-by-prefix", split = ",", paramLabel = "PREFIX",
+      description = "Hold the training images whose names start with these prefixes (whole videos) out as the "
+          + "validation set that selects the best model; --val is then only reported beside it.")
+  List<String> valByPrefix;
   @Option(names = "--val-every", defaultValue = "5", description = "Validate every N epochs (default: ${DEFAULT-VALUE}).")
   int valEvery;
   @Option(names = "--bn-momentum", defaultValue = "0.95") float bnMomentum;
@@ -107,8 +121,20 @@ public final class TrainCommand implements Callable<Integer> {
     if (initFrom != null && !java.nio.file.Files.isDirectory(initFrom)) {
       throw new IllegalArgumentException("--init-from " + initFrom + " does not exist");
     }
-    TrainingState end = new Trainer(options, classes, train, valSet, out, System.out, t).run(resume, initFrom);
-    if (valSet.isEmpty()) {
+    List<LabelledImage> selectOn = valSet;
+    List<LabelledImage> reportOnly = List.of();
+    if (valByPrefix != null && !valByPrefix.isEmpty()) {
+      io.segvid.trainer.data.SequenceSplit.Split split = io.segvid.trainer.data.SequenceSplit.byPrefix(train, valByPrefix);
+      train = split.train();
+      selectOn = split.heldOut();
+      reportOnly = valSet;
+      System.out.printf(Locale.ROOT, "held out %d images of %s for validation (selects the best model); training on %d%n",
+          selectOn.size(), String.join(",", valByPrefix), train.size());
+    }
+    TrainingState end = new Trainer(options, classes, train, selectOn, out, System.out, t)
+        .selectingOn(reportOnly.isEmpty() && selectOn == valSet ? "val" : "held-out").report("val", reportOnly)
+        .run(resume, initFrom);
+    if (selectOn.isEmpty()) {
       System.out.printf(Locale.ROOT, "done: %d epochs in %.1f min; no --val, so the model of the last epoch is in %s%n",
           end.epoch(), end.seconds() / 60, out.resolve("model"));
     } else {
@@ -129,7 +155,13 @@ public final class TrainCommand implements Callable<Integer> {
     int[] hw = parsePair(crop, "x", "--crop");
     String[] sc = scale.split(":");
     if (sc.length != 2) throw new IllegalArgumentException("--scale must be MIN:MAX, got " + scale);
-    Augmentation aug = new Augmentation(Float.parseFloat(sc[0]), Float.parseFloat(sc[1]), true, jitter, jitter, jitter);
+    Augmentation aug = new Augmentation(Float.parseFloat(sc[0]), Float.parseFloat(sc[1]), true, jitter, jitter, jitter,
+        hue, gamma, blur, noise);
+    io.segvid.trainer.train.LossKind lossKind = switch (loss.toLowerCase(Locale.ROOT)) {
+      case "ce", "cross-entropy" -> io.segvid.trainer.train.LossKind.CROSS_ENTROPY;
+      case "focal" -> io.segvid.trainer.train.LossKind.FOCAL;
+      default -> throw new IllegalArgumentException("--loss must be ce or focal, got " + loss);
+    };
     if (epochs < 1 || batch < 1 || valEvery < 1) throw new IllegalArgumentException("--epochs, --batch and --val-every must be >= 1");
     if (!(lr > 0)) throw new IllegalArgumentException("--lr must be > 0");
     OptimizerKind opt = switch (optimizer.toLowerCase(Locale.ROOT)) {
@@ -146,7 +178,7 @@ public final class TrainCommand implements Callable<Integer> {
       io.segvid.trainer.data.ClassWeights.parse(classWeights, classes);
     }
     return new TrainOptions(spec, epochs, batch, hw[0], hw[1], lr, opt, sched, weightDecay, classWeights, aug,
-        valEvery, seed, warmupEpochs, bnMomentum);
+        valEvery, seed, warmupEpochs, bnMomentum, lossKind);
   }
 
   static int[] parsePair(String s, String sep, String flag) {

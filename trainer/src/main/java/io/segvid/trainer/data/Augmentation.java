@@ -1,11 +1,30 @@
 package io.segvid.trainer.data;
 
-/** Augmentation ranges; scale 1/1, no flip and zero jitter give the identity (apart from cropping). */
-public record Augmentation(float minScale, float maxScale, boolean flip, float brightness, float contrast, float saturation) {
+/**
+ * Augmentation ranges; scale 1/1, no flip and zeros elsewhere give the identity (apart from cropping).
+ * Colour: brightness, contrast and saturation as +-fractions; hue as a +-fraction of a full turn;
+ * gamma as the largest +-log2 exponent (0.5 means gamma 0.71..1.41); blur as the probability of a
+ * Gaussian blur (sigma 0.5..1.5 pixels); noise as the largest standard deviation of per-pixel
+ * Gaussian noise in 0..255 units. Geometry: random scale in [minScale, maxScale], horizontal flip.
+ */
+public record Augmentation(float minScale, float maxScale, boolean flip, float brightness, float contrast, float saturation,
+                           float hue, float gamma, float blur, float noise) {
 
   public static final Augmentation NONE = new Augmentation(1f, 1f, false, 0f, 0f, 0f);
 
   public Augmentation {
     if (minScale <= 0 || maxScale < minScale) throw new IllegalArgumentException("bad scale range " + minScale + ".." + maxScale);
+    if (hue < 0 || hue > 0.5f) throw new IllegalArgumentException("hue range must be 0..0.5 of a turn, got " + hue);
+    if (gamma < 0 || blur < 0 || blur > 1 || noise < 0) throw new IllegalArgumentException("bad gamma/blur/noise");
+  }
+
+  /** Scale, flip and the three classic colour jitters only (the earlier recipe). */
+  public Augmentation(float minScale, float maxScale, boolean flip, float brightness, float contrast, float saturation) {
+    this(minScale, maxScale, flip, brightness, contrast, saturation, 0f, 0f, 0f, 0f);
+  }
+
+  /** Whether anything beyond the per-pixel colour jitter (hue, gamma, blur, noise) applies. */
+  boolean photometric() {
+    return hue > 0 || gamma > 0 || blur > 0 || noise > 0;
   }
 }

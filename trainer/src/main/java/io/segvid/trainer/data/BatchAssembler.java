@@ -14,7 +14,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /**
- * Builds training batches: random scale, crop, horizontal flip and colour jitter, applied to image and
+ * Builds training batches: random scale, crop, horizontal flip, colour jitter and the photometric
+ * changes of {@link Photometric} (hue, gamma, blur, noise), applied to image and
  * mask together (bilinear for pixels, nearest neighbour for labels). Labels come out with the ignore id
  * and any id outside 0..N-1 mapped to {@link TrainGraph#IGNORE_LABEL}, and a per-pixel loss weight
  * (the class weight, 0 where ignored).
@@ -99,6 +100,7 @@ public final class BatchAssembler {
         b.images()[d + 2] = jitter(bl, gray, saturation, contrast, brightness);
       }
     }
+    if (aug.photometric()) Photometric.apply(b.images(), imgBase, cropHeight, cropWidth, aug, random);
   }
 
   private static byte jitter(float v, float gray, float saturation, float contrast, float brightness) {

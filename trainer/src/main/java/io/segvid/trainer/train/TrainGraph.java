@@ -57,6 +57,11 @@ public final class TrainGraph implements AutoCloseable {
   private final OptimizerKind optimizer;
 
   public TrainGraph(ModelSpec spec, OptimizerKind optimizer, float weightDecay, float bnMomentum, int threads) {
+    this(spec, optimizer, weightDecay, bnMomentum, threads, LossKind.CROSS_ENTROPY);
+  }
+
+  public TrainGraph(ModelSpec spec, OptimizerKind optimizer, float weightDecay, float bnMomentum, int threads,
+                    LossKind lossKind) {
     this.optimizer = optimizer;
     Ops tf = Ops.create(graph);
     params = new ParamStore(tf);
@@ -73,6 +78,11 @@ public final class TrainGraph implements AutoCloseable {
     Operand<TFloat32> oneHot = tf.oneHot(tf.reshape(labels, tf.constant(new int[] {-1})), tf.constant(spec.numClasses()),
         tf.constant(1f), tf.constant(0f));
     Operand<TFloat32> perPixel = tf.nn.softmaxCrossEntropyWithLogits(flatLogits, oneHot).loss();
+    if (lossKind == LossKind.FOCAL) {
+      // (1 - p)^2 * CE with p = exp(-CE): the right class's probability.
+      Operand<TFloat32> miss = tf.math.sub(tf.constant(1f), tf.math.exp(tf.math.neg(perPixel)));
+      perPixel = tf.math.mul(tf.math.mul(miss, miss), perPixel);
+    }
     Operand<TFloat32> weights = tf.reshape(pixelWeights, tf.constant(new int[] {-1}));
     loss = tf.withName("loss").math.div(
         tf.reduceSum(tf.math.mul(perPixel, weights), tf.constant(new int[] {0})),

@@ -19,4 +19,11 @@ public record TrainOptions(
     int valEvery,
     long seed,
     int warmupEpochs,
-    float bnMomentum) { }
+    float bnMomentum,
+    LossKind loss) {
+
+  /** Runs saved before the loss was an option used cross-entropy. */
+  public LossKind loss() {
+    return loss == null ? LossKind.CROSS_ENTROPY : loss;
+  }
+}

@@ -51,6 +51,10 @@ public final class Trainer {
   private final ClassTable classes;
   private final List<LabelledImage> train;
   private final List<LabelledImage> val;
+  /** Named validation sets scored beside {@link #val} (which alone selects the best model). */
+  private final Map<String, List<LabelledImage>> reported = new LinkedHashMap<>();
+  /** What the selecting validation set is called in the log. */
+  private String valName = "val";
   private final RunFolder run;
   private final PrintStream log;
   private final int threads;
@@ -64,6 +68,18 @@ public final class Trainer {
     this.run = new RunFolder(out);
     this.log = log;
     this.threads = threads;
+  }
+
+  /** Names the selecting validation set in the log (e.g. "held-out" for a by-sequence split). */
+  public Trainer selectingOn(String name) {
+    valName = name;
+    return this;
+  }
+
+  /** Also scores {@code images} at each validation, under {@code name}, without selecting on it. */
+  public Trainer report(String name, List<LabelledImage> images) {
+    if (!images.isEmpty()) reported.put(name, images);
+    return this;
   }
 
   /** Saved options of an earlier run in {@code out}, or null. */
@@ -98,7 +114,7 @@ public final class Trainer {
       return t;
     });
     try (TrainGraph graph = new TrainGraph(options.spec(), options.optimizer(), options.weightDecay(),
-        options.bnMomentum(), threads)) {
+        options.bnMomentum(), threads, options.loss())) {
       TrainingState state = TrainingState.START;
       if (resume && Files.isRegularFile(run.checkpoint().resolve("state.json"))) {
         graph.loadModel(WeightFile.read(run.checkpoint().resolve("model.weights")));
@@ -146,15 +162,20 @@ public final class Trainer {
         int bestEpoch = state.bestEpoch();
         double best = state.bestMiou();
         if (!val.isEmpty() && (epoch % options.valEvery() == 0 || epoch == options.epochs())) {
-          ConfusionMatrix cm = validate(graph);
+          ConfusionMatrix cm = validate(graph, val);
           miou = cm.meanIou();
-          log.printf(Locale.ROOT, "epoch %d val mIoU %.4f pixel acc %.4f per class %s%n", epoch, miou, cm.pixelAccuracy(),
-              formatIou(cm.iou()));
+          log.printf(Locale.ROOT, "epoch %d %s mIoU %.4f pixel acc %.4f per class %s%n", epoch, valName, miou,
+              cm.pixelAccuracy(), formatIou(cm.iou()));
+          for (Map.Entry<String, List<LabelledImage>> r : reported.entrySet()) {
+            ConfusionMatrix other = validate(graph, r.getValue());
+            log.printf(Locale.ROOT, "epoch %d %s mIoU %.4f pixel acc %.4f per class %s%n", epoch, r.getKey(),
+                other.meanIou(), other.pixelAccuracy(), formatIou(other.iou()));
+          }
           if (miou > best) {
             best = miou;
             bestEpoch = epoch;
             exportTo(graph.readModel(), run.bestModel());
-            log.printf(Locale.ROOT, "new best model (val mIoU %.4f) exported to %s%n", miou, run.bestModel());
+            log.printf(Locale.ROOT, "new best model (%s mIoU %.4f) exported to %s%n", valName, miou, run.bestModel());
           }
         } else if (val.isEmpty()) {
           exportTo(graph.readModel(), run.bestModel());
@@ -187,9 +208,9 @@ public final class Trainer {
     }
   }
 
-  private ConfusionMatrix validate(TrainGraph graph) {
+  private ConfusionMatrix validate(TrainGraph graph, List<LabelledImage> images) {
     ConfusionMatrix cm = new ConfusionMatrix(classes.numClasses(), classes.ignoreId());
-    for (LabelledImage img : val) {
+    for (LabelledImage img : images) {
       try (TUint8 in = TUint8.tensorOf(Shape.of(1, img.height(), img.width(), 3), DataBuffers.of(img.rgb(), true, false));
            TUint8 out = graph.predict(in)) {
         byte[] predicted = new byte[img.height() * img.width()];
