@@ -37,10 +37,21 @@ class BenchCommandTest {
     for (String fps : List.of("model_only_fps", "sequential_fps", "pipeline_fps", "multi_stream_fps", "cpu_bound_fps")) {
       assertTrue(r.get(fps).asDouble() > 0.5, fps + " = " + r.get(fps));
     }
-    assertEquals(r.get("pipeline_fps").asDouble() / r.get("model_only_fps").asDouble(),
-        r.get("pipeline_vs_model_only").asDouble(), 0.002);
-    assertTrue(r.get("alloc_bytes_per_frame").asLong() >= 0);
-    assertTrue(r.get("rss_start_mb").asDouble() > 50 && r.get("rss_end_mb").asDouble() > 50);
+    // The pipeline runs the same model plus decode, render and encode on the same cores: it cannot
+    // beat the model alone by more than noise.
+    double ratio = r.get("pipeline_vs_model_only").asDouble();
+    assertTrue(ratio > 0.05 && ratio < 1.3, "pipeline_vs_model_only " + ratio);
+    // The frame path reuses its buffers: a per-frame image copy (>= 390 KB at 272x480x3) would show.
+    long alloc = r.get("alloc_bytes_per_frame").asLong();
+    assertTrue(alloc > 0 && alloc < 64 * 1024, "heap allocated per frame: " + alloc);
+    // The model, its session and the ring's slots take memory beyond the bare JVM's.
+    assertTrue(r.get("rss_end_mb").asDouble() > r.get("rss_start_mb").asDouble() + 30, r.toString());
+    // The shipped model at 272x480 (the sample's 540x960 scaled): 2.10 GFLOP at 360x480, scaled by area.
+    assertEquals(2.10 * 272 / 360, r.get("model_gflop_per_frame").asDouble(), 0.1, r.toString());
+    double peak = r.get("dense_peak_gflops").asDouble();
+    assertTrue(peak > 5, "dense peak " + peak);
+    assertEquals(r.get("model_gflop_per_frame").asDouble() * r.get("model_only_fps").asDouble() / peak,
+        r.get("model_vs_peak").asDouble(), 0.01);
     for (String stage : List.of("capture", "inference", "render", "sink:file", "capture_to_rendered")) {
       assertTrue(r.get("latency_ms").get(stage).get("p50").asDouble() > 0, stage + ": " + r.get("latency_ms"));
     }

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Every system library that the natives segvid loads from its dependency jars (FFmpeg, OpenCV,
  * OpenBLAS, TensorFlow, JavaCPP) link against is in the launcher's list,
  * {@code .ci/native-libraries.tsv}, with the Debian package that provides it. Checked with ldd on the
- * natives themselves, so a library this machine happens to lack is caught as surely as one it has.
+ * natives themselves (objdump for what each needs, ldd for where it resolves here), so a library this
+ * machine happens to lack is caught as surely as one it has.
  * Which natives segvid loads is read from its own classes: each JavaCPP preset class it refers to
  * ({@code org/bytedeco/P/global/M}) loads {@code libjniM.so}, plus whatever that links within the
  * jars; TensorFlow always loads.
@@ -57,21 +58,26 @@ class NativeDependenciesTest {
 
     String libraryPath = natives.stream().map(p -> p.getParent().toString()).distinct()
         .reduce((a, b) -> a + ":" + b).orElseThrow();
-    Map<String, String> needed = new TreeMap<>();  // soname -> where it resolved ("not found" when nowhere)
+    Map<String, Path> shipped = new LinkedHashMap<>();
+    for (Path so : natives) shipped.putIfAbsent(so.getFileName().toString(), so);
+    // Direct dependencies (DT_NEEDED) only: what a system library needs in turn, apt installs with it.
+    Map<String, String> needed = new TreeMap<>();  // soname -> where it resolves here ("not found" when nowhere)
     Deque<Path> todo = new ArrayDeque<>();
     for (Path so : natives) if (loaded.contains(so.getFileName().toString())) todo.add(so);
     Set<Path> seen = new HashSet<>();
     while (!todo.isEmpty()) {
       Path so = todo.pop();
       if (!seen.add(so)) continue;
+      Map<String, String> resolved = new LinkedHashMap<>();
       for (String line : run(Map.of("LD_LIBRARY_PATH", libraryPath), "ldd", so.toString()).split("\n")) {
         Matcher m = LDD_LINE.matcher(line);
-        if (!m.find()) continue;
-        String where = m.group(3) == null ? "not found" : m.group(3);
-        if (where.startsWith(tmp.toString())) {
-          todo.add(Path.of(where));  // shipped in a jar itself: follow what it links
+        if (m.find()) resolved.put(m.group(1), m.group(3) == null ? "not found" : m.group(3));
+      }
+      for (String soname : neededBy(so)) {
+        if (shipped.containsKey(soname)) {
+          todo.add(shipped.get(soname));  // shipped in a jar itself: follow what it links
         } else {
-          needed.putIfAbsent(m.group(1), where);
+          needed.putIfAbsent(soname, resolved.getOrDefault(soname, "not found"));
         }
       }
     }
@@ -122,6 +128,16 @@ class NativeDependenciesTest {
   private static void addPresets(Pattern preset, byte[] classFile, Set<String> out) {
     Matcher m = preset.matcher(new String(classFile, StandardCharsets.ISO_8859_1));
     while (m.find()) out.add("libjni" + m.group(1) + ".so");
+  }
+
+  /** The DT_NEEDED entries of a shared object (objdump, from binutils). */
+  private static List<String> neededBy(Path so) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (String line : run(Map.of(), "objdump", "-p", so.toString()).split("\n")) {
+      String t = line.strip();
+      if (t.startsWith("NEEDED")) out.add(t.substring("NEEDED".length()).strip());
+    }
+    return out;
   }
 
   /** soname -> Debian package, from the launcher's list. */

@@ -68,7 +68,7 @@ public final class BenchCommand implements Callable<Integer> {
     for (String k : List.of("model_only_fps", "sequential_fps", "pipeline_fps", "multi_stream_fps",
         "pipeline_vs_model_only", "pipeline_vs_sequential", "model_only_cpu_ms_per_frame", "model_only_cores_used",
         "non_model_cpu_ms_per_frame", "pipeline_cpu_ms_per_frame", "pipeline_cores_used", "cpu_bound_fps", "cpu_bound_vs_model_only",
-        "alloc_bytes_per_frame", "rss_start_mb", "rss_end_mb",
+        "model_gflop_per_frame", "model_gflops", "dense_peak_gflops", "model_vs_peak", "alloc_bytes_per_frame", "rss_start_mb", "rss_end_mb",
         "soak_frames", "soak_fps", "soak_rss_growth_mb")) {
       if (!r.containsKey(k)) continue;
       System.out.printf(Locale.ROOT, "%-26s %10s%n", k + (k.equals("multi_stream_fps") ? " (" + r.get("multi_streams") + ")" : ""), r.get(k));
