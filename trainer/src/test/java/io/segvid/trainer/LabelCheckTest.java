@@ -42,9 +42,10 @@ class LabelCheckTest {
   void trainRefusesSuchDataAndCreatesNoRun() throws Exception {
     Path data = writeSet(tmp.resolve("data"), 7);
     Path out = tmp.resolve("run");
-    int code = new CommandLine(new TrainCommand()).execute("--data", data.toString(), "--out", out.toString(),
+    Cli r = Cli.run(new TrainCommand(), "--data", data.toString(), "--out", out.toString(),
         "--num-classes", "3", "--epochs", "1", "--batch", "2", "--crop", "32x32");
-    assertNotEquals(0, code);
+    assertNotEquals(0, r.code());
+    assertTrue(r.err().contains("class id 7"), r.err());
     assertFalse(Files.exists(out));
   }
 

@@ -115,7 +115,7 @@ public final class LabelledImageFolder {
         + "not colours");
   }
 
-  static byte[] bytes(Mat m) {
+  public static byte[] bytes(Mat m) {
     Mat c = m.isContinuous() ? m : m.clone();
     try {
       byte[] out = new byte[(int) (c.total() * c.elemSize())];

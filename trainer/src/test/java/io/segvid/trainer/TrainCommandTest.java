@@ -1,0 +1,130 @@
+package io.segvid.trainer;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.segvid.inference.ModelMetadata;
+import io.segvid.trainer.cli.EvaluateCommand;
+import io.segvid.trainer.cli.TrainCommand;
+import io.segvid.trainer.data.LabelledImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The train command end to end on a tiny model and tiny data, as a user runs it: a run exports its
+ * best model with metadata, a checkpoint and curves; --resume continues a stopped run from its
+ * checkpoint; --init-from starts a new run from an exported model; evaluate scores the result.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TrainCommandTest {
+
+  @TempDir
+  static Path tmp;
+  static Path data;
+  static final String[] TINY = {"--width", "0.35", "--aspp-channels", "16", "--decoder-channels", "16",
+      "--batch", "2", "--crop", "32x32", "--val-every", "1", "--num-classes", "2", "--class-weights", "none"};
+
+  @BeforeAll
+  static void writeData() throws Exception {
+    data = tmp.resolve("data");
+    Files.createDirectories(data.resolve("images"));
+    Files.createDirectories(data.resolve("masks"));
+    List<LabelledImage> set = TinyModels.twoRegions(6, 40, 48, 3);
+    for (int i = 0; i < set.size(); i++) {
+      LabelledImage img = set.get(i);
+      byte[] bgr = img.rgb().clone();
+      for (int p = 0; p < bgr.length; p += 3) {
+        byte r = bgr[p];
+        bgr[p] = bgr[p + 2];
+        bgr[p + 2] = r;
+      }
+      try (Mat m = new Mat(img.height(), img.width(), opencv_core.CV_8UC3, new BytePointer(bgr));
+           Mat l = new Mat(img.height(), img.width(), opencv_core.CV_8UC1, new BytePointer(img.labels()))) {
+        imwrite(data.resolve("images/f" + i + ".png").toString(), m);
+        imwrite(data.resolve("masks/f" + i + ".png").toString(), l);
+      }
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aRunExportsItsBestModelWithCheckpointAndCurves() throws Exception {
+    Path out = tmp.resolve("run");
+    String log = train("--data", data.toString(), "--val", data.toString(), "--out", out.toString(), "--epochs", "2");
+    assertTrue(log.contains("epoch 2 val mIoU"), log);
+    assertTrue(Files.isRegularFile(out.resolve("model/saved_model.pb")), log);
+    assertEquals(2, ModelMetadata.read(out.resolve("model")).numClasses());
+    assertEquals(2, new ObjectMapper().readTree(out.resolve("checkpoint/state.json").toFile()).get("epoch").asInt());
+    assertEquals(1 + 2, Files.readAllLines(out.resolve("curves.csv")).size(), "a header and one row per epoch");
+    assertTrue(Files.size(out.resolve("curves.png")) > 1000);
+    assertEquals(java.util.Set.of(), ServingGraphTest.forbiddenOpsOnServingPath(out.resolve("model")));
+  }
+
+  @Test
+  @Order(2)
+  void resumeContinuesAStoppedRunFromItsCheckpoint() throws Exception {
+    Path out = tmp.resolve("run");
+    // As if the run had been started for 3 epochs and stopped after its second.
+    Path options = out.resolve("checkpoint/options.json");
+    ObjectNode saved = (ObjectNode) new ObjectMapper().readTree(options.toFile());
+    saved.put("epochs", 3);
+    new ObjectMapper().writeValue(options.toFile(), saved);
+    String log = train("--data", data.toString(), "--val", data.toString(), "--out", out.toString(), "--resume");
+    assertTrue(log.contains("resuming after epoch 2"), log);
+    assertTrue(log.contains("epoch 3/3") && !log.contains("epoch 1/3"), log);
+    assertEquals(3, new ObjectMapper().readTree(out.resolve("checkpoint/state.json").toFile()).get("epoch").asInt());
+    assertEquals(1 + 3, Files.readAllLines(out.resolve("curves.csv")).size());
+  }
+
+  @Test
+  @Order(3)
+  void initFromStartsANewRunFromAnExportedModelAndEvaluateScoresIt() throws Exception {
+    Path out = tmp.resolve("finetune");
+    String log = train("--data", data.toString(), "--val", data.toString(), "--out", out.toString(), "--epochs", "1",
+        "--init-from", tmp.resolve("run/model").toString(), "--lr", "1e-4");
+    assertTrue(log.contains("starting from the weights of " + tmp.resolve("run/model")), log);
+    String eval = capture(() -> assertEquals(0, Cli.run(new EvaluateCommand(), "--model", out.resolve("model").toString(),
+        "--data", data.toString()).code()));
+    assertTrue(eval.contains("mIoU") && eval.contains("ms/frame") && eval.contains("GFLOP/s"), eval);
+  }
+
+  private static String train(String... args) throws Exception {
+    String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(TINY))
+        .toArray(String[]::new);
+    String[] err = new String[1];
+    String out = capture(() -> {
+      Cli r = Cli.run(new TrainCommand(), all);
+      err[0] = r.err();
+      assertEquals(0, r.code(), r.err());
+    });
+    return out + err[0];
+  }
+
+  private static String capture(Runnable r) {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    try {
+      r.run();
+    } finally {
+      System.setOut(old);
+    }
+    return buf.toString(StandardCharsets.UTF_8);
+  }
+}
