@@ -44,15 +44,16 @@ class GlassToGlassLatencyTest {
     AtomicBoolean running = new AtomicBoolean(true);
     List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
     try (RtspServer server = RtspServer.start()) {
-      Thread publisher = new Thread(() -> publish(server.url("/in"), running), "publisher");
+      Thread publisher = new Thread(() -> guarded(() -> publish(server.url("/in"), running)), "publisher");
       publisher.start();
       awaitStream(server.url("/out"));
       try (SegvidProcess segvid = SegvidProcess.start(tmp.resolve("g2g.log"), Map.of(), "--source", server.url("/out"),
           "--sink", server.url("/seg"), "--alpha", "0.3", "--no-legend", "--no-hud")) {
         segvid.awaitMoreFrames("segvid running", 10, 90);
-        Thread viewer = new Thread(() -> view(server.url("/segout"), running, latencies), "viewer");
+        Thread viewer = new Thread(() -> guarded(() -> view(server.url("/segout"), running, latencies)), "viewer");
         viewer.start();
-        Thread.sleep(20_000);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (latencies.size() < 250 && System.nanoTime() < deadline && failure.get() == null) Thread.sleep(100);
         running.set(false);
         viewer.join(15_000);
         segvid.terminate(30);
@@ -64,12 +65,41 @@ class GlassToGlassLatencyTest {
         String summary = segvid.logText().lines().filter(l -> l.contains("frames in")).findFirst().orElse("");
         System.out.printf(Locale.ROOT, "GLASS-TO-GLASS: %d frames read, median %d ms, p99 %d ms, min %d ms%nSEGVID: %s%n",
             sorted.size(), median, p99, sorted.get(0), summary);
-        assertTrue(median < 1500, "median " + median + " ms");
+        if (failure.get() != null) throw new AssertionError("a helper failed", failure.get());
+        // Target: two frame intervals plus one inference. The test's own path adds what a camera and a
+        // viewer would: the publisher's encode, two RTSP hops through the server, segvid's decode and
+        // encode, the viewer's decode. Inference time as segvid measured it in this very run.
+        double inferenceP99 = stageP99(segvid.logText(), "inference");
+        double bound = 2 * 40 + inferenceP99 + TRANSPORT_MS;
+        System.out.printf(Locale.ROOT, "GLASS-TO-GLASS bound: 2 x 40 + inference p99 %.1f + transport %d = %.0f ms%n",
+            inferenceP99, TRANSPORT_MS, bound);
+        assertTrue(p99 <= bound, "p99 " + p99 + " ms over the bound " + bound + " ms (median " + median + ")");
       } finally {
         running.set(false);
         publisher.join(10_000);
       }
     }
+  }
+
+  /** What the test's own encode, decode and RTSP hops may add (measured ~100-200 ms here). */
+  private static final int TRANSPORT_MS = 400;
+  private final java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+
+  /** Runs a helper thread's body; its failure fails the test instead of dying with the thread. */
+  private void guarded(Runnable body) {
+    try {
+      body.run();
+    } catch (Throwable t) {
+      failure.compareAndSet(null, t);
+    }
+  }
+
+  /** The p99 of one stage from segvid's closing summary ("  inference   p50 p95 p99 mean"). */
+  static double stageP99(String log, String stage) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\s+" + stage
+        + "\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)\\s*$").matcher(log);
+    if (!m.find()) throw new AssertionError("no " + stage + " latency in the summary: " + log);
+    return Double.parseDouble(m.group(3));
   }
 
   /** Waits until the server re-serves the publisher's stream. */

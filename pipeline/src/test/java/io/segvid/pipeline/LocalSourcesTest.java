@@ -53,7 +53,8 @@ class LocalSourcesTest {
     assertNotEquals(0, code);
     assertTrue(err.toString().contains("no camera at /dev/video7"), err.toString());
     assertEquals(1, err.toString().strip().lines().count());
-    assertTrue(seconds < 1.0, "failed after " + seconds + " s");
+    // Not a network-style timeout (10 s and more): a generous bound for a slow, busy machine.
+    assertTrue(seconds < 5.0, "failed after " + seconds + " s");
     assertTrue(!Files.exists(tmp.resolve("cam.jsonl")), "no output for a run that never started");
   }
 }

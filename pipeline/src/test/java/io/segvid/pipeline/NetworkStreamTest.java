@@ -25,18 +25,21 @@ class NetworkStreamTest {
 
   @Test
   void udpTransportStreamJoinedMidGopIsSegmented() throws Exception {
-    int port;
-    try (DatagramSocket s = new DatagramSocket(0)) {
-      port = s.getLocalPort();
-    }
+    DatagramSocket probe = new DatagramSocket(0);
+    int port = probe.getLocalPort();
     // 720p at 6 Mbit/s with a keyframe every 3 s: a brief probe (32 KB, ~40 ms) almost never sees one.
     Process publisher = new ProcessBuilder("gst-launch-1.0", "-q", "videotestsrc", "is-live=true", "pattern=smpte",
         "!", "video/x-raw,width=1280,height=720,framerate=25/1", "!", "openh264enc", "bitrate=6000000", "gop-size=75",
         "!", "h264parse", "!", "mpegtsmux", "!", "udpsink", "host=127.0.0.1", "port=" + port)
         .redirectErrorStream(true).redirectOutput(tmp.resolve("publisher.log").toFile()).start();
     try {
-      Thread.sleep(1500);
-      assertTrue(publisher.isAlive(), "publisher: " + Files.readString(tmp.resolve("publisher.log")));
+      // Wait for the publisher's first datagram on the port, then hand the port to segvid.
+      try (probe) {
+        probe.setSoTimeout(30_000);
+        probe.receive(new java.net.DatagramPacket(new byte[2048], 2048));
+      } catch (java.net.SocketTimeoutException e) {
+        throw new AssertionError("publisher sent nothing in 30 s: " + Files.readString(tmp.resolve("publisher.log")));
+      }
       Path stats = tmp.resolve("udp.jsonl");
       StringWriter err = new StringWriter();
       int code = Segvid.execute(new PrintWriter(err, true), "run", "--model", Media.MODEL.toString(),

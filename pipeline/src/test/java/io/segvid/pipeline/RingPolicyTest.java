@@ -80,6 +80,8 @@ class RingPolicyTest {
     assertTrue(r.dropped() > 100, "dropped " + r.dropped());
     assertEquals(221, (long) (r.indices().size() + r.dropped()), "every frame either delivered or counted");
     for (int i = 1; i < r.indices().size(); i++) assertTrue(r.indices().get(i) > r.indices().get(i - 1));
-    assertTrue(r.captureMillis() < 221 * 40 / 3, "capture was never held back by the consumer: " + r.captureMillis() + " ms");
+    // Held back, capture would take as long as the consumer (221 x 40 ms = 8.8 s); free, it takes the
+    // decoding time, well under half of that even on a slow machine.
+    assertTrue(r.captureMillis() < 221 * 40 / 2, "capture was never held back by the consumer: " + r.captureMillis() + " ms");
   }
 }

@@ -36,7 +36,7 @@ final class RtspServer implements AutoCloseable {
     process = new ProcessBuilder("/usr/bin/python3", SCRIPT.toString(), Integer.toString(port))
         .redirectErrorStream(true).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream()));
-    String line = out.readLine();
+    String line = FirstLine.of(process, out, 30, "the RTSP server");
     if (!"ready".equals(line)) throw new IllegalStateException("RTSP server did not start: " + line);
     Thread drain = new Thread(() -> {
       try {

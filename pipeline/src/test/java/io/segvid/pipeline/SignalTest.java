@@ -48,7 +48,8 @@ class SignalTest {
   void sigtermFinishesTheRecording() throws Exception {
     Path mp4 = tmp.resolve("stopped.mp4");
     Path log = tmp.resolve("term.log");
-    Process p = start(log, "--sink", "file:" + mp4);
+    // A source that never ends (the sample looped as a live feed), so SIGTERM always lands mid-run.
+    Process p = startWith(log, "loop:" + Media.VIDEO, "--sink", "file:" + mp4);
     waitForSize(p, List.of(mp4), 250_000);
     p.destroy();  // SIGTERM
     assertTrue(p.waitFor(30, TimeUnit.SECONDS), "stops within 30 s");
@@ -56,14 +57,18 @@ class SignalTest {
     Matcher m = Pattern.compile("(\\d+) frames in, (\\d+) out").matcher(out);
     assertTrue(m.find(), "summary printed on SIGTERM: " + out);
     int rendered = Integer.parseInt(m.group(2));
-    assertTrue(rendered < 221, "stopped early");
+    assertTrue(rendered > 0, "frames were rendered before the stop");
     assertEquals(rendered, Media.probe(mp4).frames(), "every processed frame is in the finished file");
   }
 
   private static Process start(Path log, String... sinks) throws IOException {
+    return startWith(log, Media.VIDEO.toString(), sinks);
+  }
+
+  private static Process startWith(Path log, String source, String... sinks) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "io.segvid.pipeline.cli.Segvid", "run",
-        "--source", Media.VIDEO.toString(), "--model", Media.MODEL.toString(), "--no-progress", "--threads", "1"));
+        "--source", source, "--model", Media.MODEL.toString(), "--no-progress", "--threads", "1"));
     cmd.addAll(List.of(sinks));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "3");

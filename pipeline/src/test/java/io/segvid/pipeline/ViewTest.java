@@ -37,7 +37,8 @@ class ViewTest {
     Process xvfb = new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", "1280x720x24", "-nolisten", "tcp")
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     try {
-      String display = ":" + new BufferedReader(new InputStreamReader(xvfb.getInputStream())).readLine().strip();
+      String display = ":" + FirstLine.of(xvfb, new BufferedReader(new InputStreamReader(xvfb.getInputStream())), 30, "Xvfb")
+          .strip();
       try (SegvidProcess segvid = SegvidProcess.start(tmp.resolve("window.log"), Map.of("DISPLAY", display),
           "--source", TEST_SOURCE, "--sink", "window")) {
         segvid.awaitMoreFrames("frames shown", 15, 60);
@@ -59,6 +60,10 @@ class ViewTest {
         int sampled = (img.getWidth() / 2) * (img.getHeight() / 2);
         assertTrue(lit > 640 * 360 / 4 / 2, "window content covers the video: " + lit + " of " + sampled + " samples lit");
         assertTrue(colours.size() > 200, "a picture, not a flat fill: " + colours.size() + " colours");
+        // The render stage's output, not the camera's: the legend's solid swatches of the class colours.
+        int swatches = 0;
+        for (int[] c : CAMVID_COLOURS) if (exactPixels(img, c) >= 30) swatches++;
+        assertTrue(swatches >= 3, "legend swatches of the class colours found: " + swatches + " of 11");
         assertEquals(143, segvid.terminate(30), segvid.logText());
       }
     } finally {
@@ -67,13 +72,26 @@ class ViewTest {
     }
   }
 
+  /** The shipped model's class colours (samples/models/camvid/segvid-model.json). */
+  static final int[][] CAMVID_COLOURS = {{128, 128, 128}, {128, 0, 0}, {192, 192, 128}, {128, 64, 128}, {60, 40, 222},
+      {128, 128, 0}, {192, 128, 128}, {64, 64, 128}, {64, 0, 128}, {64, 64, 0}, {0, 128, 192}};
+
+  static int exactPixels(BufferedImage img, int[] rgb) {
+    int want = (rgb[0] << 16) | (rgb[1] << 8) | rgb[2];
+    int n = 0;
+    for (int y = 0; y < img.getHeight(); y++) {
+      for (int x = 0; x < img.getWidth(); x++) if ((img.getRGB(x, y) & 0xffffff) == want) n++;
+    }
+    return n;
+  }
+
   @Test
   void browserPageLoadsAndItsImageUpdates() throws Exception {
     try (SegvidProcess segvid = SegvidProcess.start(tmp.resolve("page.log"), Map.of(), "--source", TEST_SOURCE)) {
       segvid.awaitMoreFrames("frames served", 15, 60);
       String url = "http://127.0.0.1:" + segvid.httpPort + "/";
       BufferedImage first = ImageIO.read(chromium(url, "--screenshot=" + tmp.resolve("a.png"), "a").toFile());
-      Thread.sleep(1500);
+      segvid.awaitMoreFrames("frames between the two page loads", 10, 30);
       BufferedImage second = ImageIO.read(chromium(url, "--screenshot=" + tmp.resolve("b.png"), "b").toFile());
       // The <img> sits at the top left below the title; compare that region.
       int changed = 0;
