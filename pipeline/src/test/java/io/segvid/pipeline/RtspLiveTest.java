@@ -62,7 +62,7 @@ class RtspLiveTest {
       assertTrue(seconds < 15, "frames flowed again after " + seconds + " s");
       // The RTSP sink lost the same server: it must publish again, so a viewer gets segmented frames.
       int viewed = 0;
-      try (FFmpegFrameGrabber viewer = new FFmpegFrameGrabber(server.url("/seg"))) {
+      try (FFmpegFrameGrabber viewer = new FFmpegFrameGrabber(server.url("/segout"))) {  // /seg re-served
         viewer.setOption("rtsp_transport", "tcp");
         viewer.setOption("timeout", "10000000");
         long deadline = System.nanoTime() + 30_000_000_000L;
