@@ -1,4 +1,4 @@
-package io.segvid.pipeline;
+package io.segvid.render;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.segvid.pipeline;
+package io.segvid.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
