@@ -206,8 +206,9 @@ final class FfmpegDecoder implements AutoCloseable {
       SwrContext swr = new SwrContext(null);
       int ret = swr_alloc_set_opts2(swr, audio.codec.ch_layout(), AV_SAMPLE_FMT_S16, audio.codec.sample_rate(),
           audio.codec.ch_layout(), audio.codec.sample_fmt(), audio.codec.sample_rate(), 0, null);
-      if (ret < 0 || swr_init(swr) < 0) throw new SourceException("cannot convert its audio");
+      // Owned from here on: close() frees it, also when its set-up below fails.
       resampler = swr;
+      if (ret < 0 || swr_init(swr) < 0) throw new SourceException("cannot convert its audio");
       ensureSampleCapacity(8192);
       audioFrame.audioChannels = audio.codec.ch_layout().nb_channels();
       audioFrame.sampleRate = audio.codec.sample_rate();
@@ -215,6 +216,14 @@ final class FfmpegDecoder implements AutoCloseable {
     } catch (SourceException | RuntimeException e) {
       closeTrack(audio);
       audio.index = -1;
+      freeResampler();
+    }
+  }
+
+  private void freeResampler() {
+    if (resampler != null) {
+      swr_free(resampler);
+      resampler = null;
     }
   }
 
@@ -441,10 +450,7 @@ final class FfmpegDecoder implements AutoCloseable {
       sws_freeContext(scaler);
       scaler = null;
     }
-    if (resampler != null) {
-      swr_free(resampler);
-      resampler = null;
-    }
+    freeResampler();
     for (org.bytedeco.javacpp.Pointer p : new org.bytedeco.javacpp.Pointer[] {codedMat, imageMat, coded, image,
         imagePlanes, imageStrides, samples, samplePlanes}) {
       if (p != null) p.close();

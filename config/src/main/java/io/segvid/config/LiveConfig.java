@@ -23,7 +23,7 @@ public record LiveConfig(
     }
     timeoutSeconds = Check.range("live.timeout_seconds", Check.orDefault(timeoutSeconds, 2.0), 0.1, 600.0);
     reconnectInitialMs = Check.range("live.reconnect_initial_ms", Check.orDefault(reconnectInitialMs, 250), 10, 600_000);
-    reconnectMaxMs = Check.range("live.reconnect_max_ms", Check.orDefault(reconnectMaxMs, 5_000), 10, 3_600_000);
+    reconnectMaxMs = Check.range("live.reconnect_max_ms", Check.orDefault(reconnectMaxMs, 1_000), 10, 3_600_000);
     if (reconnectMaxMs < reconnectInitialMs) throw new ConfigException("live.reconnect_max_ms must be >= live.reconnect_initial_ms");
     reconnectAttempts = Check.range("live.reconnect_attempts", Check.orDefault(reconnectAttempts, 0), 0, Integer.MAX_VALUE);
     stallSeconds = Check.range("live.stall_seconds", Check.orDefault(stallSeconds, 5.0), 0.5, 3600.0);

@@ -13,6 +13,7 @@ import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,6 +22,17 @@ class WriterTest {
 
   @TempDir
   Path tmp;
+
+  /** A writer whose muxer cannot be made is still closed cleanly: close() frees what it has, never throws. */
+  @Test
+  void aWriterThatFailedToStartClosesWithoutThrowing() {
+    FfmpegWriter w = new FfmpegWriter(tmp.resolve("x.out").toString(), new FfmpegWriter.Settings("no-such-muxer", 64, 48,
+        10, avcodec.AV_CODEC_ID_MPEG4, avutil.AV_PIX_FMT_YUV420P, 10, 200_000, 0, 0, Map.of()));
+    java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, w::start);
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("no-such-muxer"), e.getMessage());
+    org.junit.jupiter.api.Assertions.assertDoesNotThrow(w::close);
+    org.junit.jupiter.api.Assertions.assertDoesNotThrow(w::close, "closing twice is harmless");
+  }
 
   @ParameterizedTest
   @ValueSource(ints = {48_000, 37_800, 192_000})

@@ -387,13 +387,15 @@ public final class FfmpegWriter implements AutoCloseable {
     resampler = null;
     if (fifo != null) av_audio_fifo_free(fifo);
     fifo = null;
-    if (output != null) {
+    // A context whose allocation failed is a Java wrapper around NULL: reading its fields would throw
+    // before the buffers below were freed.
+    if (output != null && !output.isNull()) {
       if (output.oformat() != null && (output.oformat().flags() & AVFMT_NOFILE) == 0 && output.pb() != null) {
         avio_closep(output.pb());
       }
       avformat_free_context(output);
-      output = null;
     }
+    output = null;
     for (org.bytedeco.javacpp.Pointer p : new org.bytedeco.javacpp.Pointer[] {sourcePlanes, sourceStrides, staging,
         stagingPlanes, converted, convertedPlanes}) {
       if (p != null) p.close();

@@ -2,7 +2,12 @@ package io.segvid.pipeline.stage;
 
 import io.segvid.config.LiveConfig;
 
-/** Exponential backoff between reconnect attempts, bounded; attempts 0 means forever. */
+/**
+ * Backoff between reconnect attempts: doubling from the initial delay up to a short cap (1 s by
+ * default), so a camera that comes back is found within about a second, then retried at that pace
+ * for as long as it is away; attempts 0 means forever. Each delay is spread by +-25 % at random, so
+ * many streams that lost one server do not all reconnect in the same instant.
+ */
 public record Reconnect(long initialMillis, long maxMillis, int attempts, long stallNanos) {
 
   public static Reconnect of(LiveConfig c) {
@@ -13,8 +18,8 @@ public record Reconnect(long initialMillis, long maxMillis, int attempts, long s
   public static final Reconnect DEFAULT = of(LiveConfig.defaults());
 
   public long delayMillis(int attempt) {
-    double d = initialMillis * Math.pow(2, Math.min(attempt, 30));
-    return (long) Math.min(maxMillis, d);
+    double d = Math.min(maxMillis, initialMillis * Math.pow(2, Math.min(attempt, 30)));
+    return Math.max(1, Math.round(d * (0.75 + 0.5 * java.util.concurrent.ThreadLocalRandom.current().nextDouble())));
   }
 
   public boolean exhausted(int attempt) {
