@@ -80,6 +80,7 @@ public final class Pipeline {
     Palette palette = null;
     Disruptor<FrameSlot> disruptor = null;
     RingBuffer<FrameSlot> ring = null;
+    List<Thread> stageThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
     try {
       for (StreamSpec s : specs) {
         VideoSource source = s.source().create();
@@ -115,6 +116,7 @@ public final class Pipeline {
             int k = threadNumber.getAndIncrement();
             Thread t = new Thread(r, "segvid-" + (k < stageNames.size() ? stageNames.get(k) : "stage-" + k));
             t.setDaemon(true);
+            stageThreads.add(t);
             return t;
           },
           // MULTI: a live stream may briefly have two capture threads (the watchdog's replacement
@@ -178,12 +180,24 @@ public final class Pipeline {
       stop.request("done");
       for (CaptureStage c : captures) c.awaitEnd(3, TimeUnit.SECONDS);
       if (disruptor != null) disruptor.halt();
-      if (ring != null) release(ring, config.ring().size());
-      for (FrameSink sink : allSinks) sink.close();
-      for (FrameRenderer r : renderers) r.close();
-      if (palette != null) palette.close();
-      if (inference != null) inference.close();  // its second model handle goes before the model
-      if (segmenter != null) segmenter.close();
+      // Nothing is freed while a thread may still use it: a stage or capture still running (stuck in
+      // native code after a shutdown that timed out) keeps the slots, sinks and renderers it touches,
+      // and a model call still running keeps the model. Leaking them is safe; freeing them is not.
+      boolean stagesEnded = Teardown.joinAll(stageThreads, 10, TimeUnit.SECONDS)
+          && captures.stream().allMatch(CaptureStage::ended);
+      if (stagesEnded) {
+        if (ring != null) release(ring, config.ring().size());
+        for (FrameSink sink : allSinks) sink.close();
+        for (FrameRenderer r : renderers) r.close();
+        if (palette != null) palette.close();
+      } else {
+        Teardown.warnLeak("frame buffers, sinks and renderers", stageThreads);
+      }
+      boolean helperIdle = inference == null || inference.shutDownHelper();  // its second model handle goes first
+      if (segmenter != null) {
+        if (stagesEnded && helperIdle) segmenter.close();
+        else Teardown.warnLeak("the model", stageThreads);
+      }
       // A started capture closes its own source (a stuck read must not have it closed underneath).
       for (int i = captures.size(); i < opened.size(); i++) opened.get(i).close();
     }

@@ -223,10 +223,18 @@ public final class InferenceStage implements EventHandler<FrameSlot>, AutoClosea
     downstream.signalAllWhenBlocking();
   }
 
-  /** Stops the helper thread and frees its handle on the model; before the segmenter is closed. */
+  /**
+   * Stops the helper thread and frees its handle on the model; before the segmenter is closed.
+   * Returns false when the helper is still inside a model call (its handle is then kept): the model
+   * must not be closed under it.
+   */
+  public boolean shutDownHelper() {
+    return helper == null || helper.close();
+  }
+
   @Override
   public void close() {
-    if (helper != null) helper.close();
+    shutDownHelper();
   }
 
   /** Slots of one batch, and the arrays handed to the segmenter (no allocation per batch). */
@@ -302,7 +310,7 @@ public final class InferenceStage implements EventHandler<FrameSlot>, AutoClosea
       }
     }
 
-    void close() {
+    boolean close() {
       synchronized (InferenceStage.this) {
         stopping = true;
         InferenceStage.this.notifyAll();
@@ -313,7 +321,9 @@ public final class InferenceStage implements EventHandler<FrameSlot>, AutoClosea
         Thread.currentThread().interrupt();
       }
       // A run stuck in native code keeps its handle: leaking it is safer than freeing it under the run.
-      if (!thread.isAlive()) caller.close();
+      if (thread.isAlive()) return false;
+      caller.close();
+      return true;
     }
   }
 }
