@@ -9,16 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.bytedeco.ffmpeg.global.avcodec;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacpp.indexer.UByteIndexer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.bytedeco.javacv.Frame;
-import org.bytedeco.javacv.OpenCVFrameConverter;
-import org.bytedeco.opencv.global.opencv_core;
-import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Scalar;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,9 +23,6 @@ class GlassToGlassLatencyTest {
 
   private static final int W = 640;
   private static final int H = 360;
-  private static final int BITS = 40;
-  private static final int BLOCK = 16;
-  private static final int STAMP_Y = 300;
 
   @TempDir
   Path tmp;
@@ -44,13 +32,13 @@ class GlassToGlassLatencyTest {
     AtomicBoolean running = new AtomicBoolean(true);
     List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
     try (RtspServer server = RtspServer.start()) {
-      Thread publisher = new Thread(() -> guarded(() -> publish(server.url("/in"), running)), "publisher");
+      Thread publisher = new Thread(() -> guarded(() -> StampedCamera.publish(server.url("/in"), W, H, running, false)), "publisher");
       publisher.start();
       awaitStream(server.url("/out"));
       try (SegvidProcess segvid = SegvidProcess.start(tmp.resolve("g2g.log"), Map.of(), "--source", server.url("/out"),
           "--sink", server.url("/seg"), "--alpha", "0.3", "--no-legend", "--no-hud")) {
         segvid.awaitMoreFrames("segvid running", 10, 90);
-        Thread viewer = new Thread(() -> guarded(() -> view(server.url("/segout"), running, latencies)), "viewer");
+        Thread viewer = new Thread(() -> guarded(() -> StampedCamera.view(server.url("/segout"), running, false, (sent, now) -> latencies.add(now - sent))), "viewer");
         viewer.start();
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (latencies.size() < 250 && System.nanoTime() < deadline && failure.get() == null) Thread.sleep(100);
@@ -103,7 +91,7 @@ class GlassToGlassLatencyTest {
   }
 
   /** Waits until the server re-serves the publisher's stream. */
-  private static void awaitStream(String url) throws Exception {
+  static void awaitStream(String url) throws Exception {
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (true) {
       try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(url)) {
@@ -118,79 +106,4 @@ class GlassToGlassLatencyTest {
     }
   }
 
-  private static void publish(String url, AtomicBoolean running) {
-    try (Mat frame = new Mat(H, W, opencv_core.CV_8UC3);
-         OpenCVFrameConverter.ToMat conv = new OpenCVFrameConverter.ToMat();
-         FFmpegFrameRecorder r = new FFmpegFrameRecorder(url, W, H, 0)) {
-      r.setFormat("rtsp");
-      r.setOption("rtsp_transport", "tcp");
-      r.setVideoCodec(avcodec.AV_CODEC_ID_H264);
-      r.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
-      r.setFrameRate(25);
-      r.setGopSize(25);
-      r.setVideoBitrate(2_000_000);
-      r.start();
-      long start = System.nanoTime();
-      for (int n = 0; running.get(); n++) {
-        long due = start + n * 40_000_000L;
-        while (System.nanoTime() < due) Thread.sleep(1);
-        frame.put(new Scalar(90, 120 + (n % 50), 60, 0));
-        stamp(frame, System.currentTimeMillis());
-        long t = (System.nanoTime() - start) / 1000;
-        if (t > r.getTimestamp()) r.setTimestamp(t);
-        r.record(conv.convert(frame), avutil.AV_PIX_FMT_BGR24);
-      }
-      r.stop();
-    } catch (Exception e) {
-      if (running.get()) throw new IllegalStateException("publisher failed", e);
-    }
-  }
-
-  private static void view(String url, AtomicBoolean running, List<Long> latencies) {
-    try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(url); OpenCVFrameConverter.ToMat conv = new OpenCVFrameConverter.ToMat()) {
-      g.setOption("rtsp_transport", "tcp");
-      g.setOption("timeout", "10000000");
-      g.setOption("fflags", "nobuffer");
-      g.setOption("flags", "low_delay");
-      g.setVideoOption("threads", "1");
-      g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
-      g.start();
-      Frame f;
-      while (running.get() && (f = g.grabImage()) != null) {
-        long now = System.currentTimeMillis();
-        long sent = read(conv.convert(f));
-        long latency = (now - sent) & ((1L << BITS) - 1);  // the stamp keeps the low 40 bits
-        if (latency >= 0 && latency < 60_000) latencies.add(latency);
-      }
-    } catch (Exception e) {
-      if (running.get()) throw new IllegalStateException("viewer failed", e);
-    }
-  }
-
-  private static void stamp(Mat frame, long millis) {
-    try (UByteIndexer px = frame.createIndexer()) {
-      for (int b = 0; b < BITS; b++) {
-        int v = ((millis >> b) & 1) == 1 ? 255 : 0;
-        for (int y = STAMP_Y; y < STAMP_Y + BLOCK; y++) {
-          for (int x = b * BLOCK; x < (b + 1) * BLOCK; x++) {
-            for (int c = 0; c < 3; c++) px.put(y, x, c, v);
-          }
-        }
-      }
-    }
-  }
-
-  private static long read(Mat frame) {
-    long millis = 0;
-    try (UByteIndexer px = frame.createIndexer()) {
-      for (int b = 0; b < BITS; b++) {
-        int sum = 0;
-        for (int y = STAMP_Y + 4; y < STAMP_Y + BLOCK - 4; y++) {
-          for (int x = b * BLOCK + 4; x < (b + 1) * BLOCK - 4; x++) sum += (px.get(y, x, 0) + px.get(y, x, 1) + px.get(y, x, 2)) / 3;
-        }
-        if (sum / 64 > 128) millis |= 1L << b;
-      }
-    }
-    return millis;
-  }
 }

@@ -85,7 +85,7 @@ public final class RtspSink extends LatestFrameSink {
     options.put("rtsp_transport", live.transport());
     options.put("timeout", Long.toString((long) (live.timeoutSeconds() * 1_000_000)));
     FfmpegWriter w = new FfmpegWriter(url, new FfmpegWriter.Settings("rtsp", width, height, fps, avcodec.AV_CODEC_ID_H264,
-        avutil.AV_PIX_FMT_YUV420P, Math.max(1, (int) Math.round(fps)),  // a new viewer gets a picture within a second
+        avutil.AV_PIX_FMT_YUV420P, Math.max(1, (int) Math.round(fps / 2)),  // a new viewer gets a picture within 0.5 s
         (long) Math.min(20_000_000, width * (long) height * fps * 0.1), 0, 0, options));
     try {
       w.start();

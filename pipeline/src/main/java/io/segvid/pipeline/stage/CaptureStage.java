@@ -151,15 +151,19 @@ public final class CaptureStage {
 
   /** Opens a fresh instance with backoff; null when stopped, abandoned or out of attempts. */
   private VideoSource reopen(int gen) {
+    long attemptMillis = 0;
     for (int attempt = 0; !stop.requested() && gen == generation.get(); attempt++) {
       if (reconnect.exhausted(attempt)) {
         warning = "gave up on " + stream.name() + " after " + attempt + " reconnect attempts";
         stop.request("source lost");
         return null;
       }
-      sleepUnlessStopped(reconnect.delayMillis(attempt), gen);
+      // The delay runs from the start of the previous attempt: an attempt that itself took longer (a
+      // server that is up but has no stream yet takes seconds to refuse) is followed at once.
+      sleepUnlessStopped(Math.max(0, reconnect.delayMillis(attempt) - attemptMillis), gen);
       if (stop.requested() || gen != generation.get()) return null;
       VideoSource fresh = stream.spec().create();
+      long attemptStart = System.nanoTime();
       waitingOnSource = true;
       try {
         fresh.open();
@@ -172,6 +176,7 @@ public final class CaptureStage {
       } finally {
         waitingOnSource = false;
         lastProgressNanos = System.nanoTime();
+        attemptMillis = (System.nanoTime() - attemptStart) / 1_000_000;
       }
     }
     return null;
