@@ -58,7 +58,11 @@ class CommandsTest {
   void ctrlCFinishesTheRunCleanly() throws Exception {
     Path mkv = tmp.resolve("interrupted.mkv");
     Path log = tmp.resolve("int.log");
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    // As from a terminal: a build started in the background (CI, nohup ... &) passes SIGINT on as
+    // ignored, and a JVM that starts with SIGINT ignored never sees Ctrl-C. Python resets it first.
+    ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "-c",
+        "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "io.segvid.pipeline.cli.Segvid", "run",
         "--source", "loop:" + Media.VIDEO, "--model", Media.MODEL.toString(), "--sink", "file:" + mkv, "--no-progress")
         .redirectErrorStream(true).redirectOutput(log.toFile());
