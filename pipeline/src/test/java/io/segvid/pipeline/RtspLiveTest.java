@@ -8,6 +8,7 @@ import java.util.Map;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FrameGrabber;
 import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,12 +38,34 @@ class RtspLiveTest {
         assertEquals(360, viewer.getImageHeight());
         long deadline = System.nanoTime() + 20_000_000_000L;
         Frame f;
-        while (frames < 10 && System.nanoTime() < deadline && (f = viewer.grabImage()) != null) frames++;
+        double lit = 0;
+        try (OpenCVFrameConverter.ToMat conv = new OpenCVFrameConverter.ToMat()) {
+          while (frames < 10 && System.nanoTime() < deadline && (f = viewer.grabImage()) != null) {
+            frames++;
+            lit = litShare(conv.convert(f));
+          }
+        }
+        // The source is a small ball on black: passed through unsegmented, almost nothing is lit; the
+        // class colours blended over every pixel light most of the picture.
+        assertTrue(lit > 0.5, "share of lit pixels in the relayed frame: " + lit + " (an overlay lights most of it)");
       }
       assertTrue(frames >= 10, "viewer got " + frames + " segmented frames");
       assertEquals(143, segvid.terminate(30), segvid.logText());
       assertTrue(segvid.logText().contains("frames in"), "summary on SIGTERM");
     }
+  }
+
+  /** Share of pixels with any channel above 40 (of 255). */
+  static double litShare(org.bytedeco.opencv.opencv_core.Mat bgr) {
+    long lit = 0;
+    try (org.bytedeco.javacpp.indexer.UByteIndexer px = bgr.createIndexer()) {
+      for (int y = 0; y < bgr.rows(); y++) {
+        for (int x = 0; x < bgr.cols(); x++) {
+          if (px.get(y, x, 0) > 40 || px.get(y, x, 1) > 40 || px.get(y, x, 2) > 40) lit++;
+        }
+      }
+    }
+    return (double) lit / ((long) bgr.rows() * bgr.cols());
   }
 
   @Test
