@@ -29,15 +29,21 @@ class TeardownTest {
   @TempDir
   Path tmp;
 
-  /** Segments with zeros; its fifth call hangs until released. Records a close() during a call. */
+  /**
+   * Segments with zeros; its fifth call, on whichever thread, hangs until released. Offers a second
+   * handle for the helper thread, as the real model does. Records a handle closed during its own
+   * call, and the model closed during any call (the handles share its session).
+   */
   static final class StuckSegmenter implements Segmenter {
     final ModelMetadata meta;
     final CountDownLatch release = new CountDownLatch(1);
     final CountDownLatch stuck = new CountDownLatch(1);
     final AtomicInteger calls = new AtomicInteger();
+    final AtomicInteger running = new AtomicInteger();
     final AtomicBoolean inCall = new AtomicBoolean();
     final AtomicBoolean closedDuringCall = new AtomicBoolean();
     final AtomicBoolean closed = new AtomicBoolean();
+    final AtomicBoolean helperClosedDuringCall = new AtomicBoolean();
 
     StuckSegmenter(ModelMetadata meta) {
       this.meta = meta;
@@ -50,7 +56,12 @@ class TeardownTest {
 
     @Override
     public void segment(byte[][] frames, int count, int height, int width, byte[][] masks) {
-      inCall.set(true);
+      call(inCall);
+    }
+
+    void call(AtomicBoolean handleInCall) {
+      handleInCall.set(true);
+      running.incrementAndGet();
       try {
         if (calls.incrementAndGet() == 5) {
           stuck.countDown();
@@ -59,13 +70,35 @@ class TeardownTest {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } finally {
-        inCall.set(false);
+        running.decrementAndGet();
+        handleInCall.set(false);
       }
     }
 
     @Override
+    public Segmenter concurrentCaller() {
+      AtomicBoolean helperInCall = new AtomicBoolean();
+      return new Segmenter() {
+        @Override
+        public ModelMetadata metadata() {
+          return meta;
+        }
+
+        @Override
+        public void segment(byte[][] frames, int count, int height, int width, byte[][] masks) {
+          call(helperInCall);
+        }
+
+        @Override
+        public void close() {
+          if (helperInCall.get()) helperClosedDuringCall.set(true);
+        }
+      };
+    }
+
+    @Override
     public void close() {
-      if (inCall.get()) closedDuringCall.set(true);
+      if (running.get() > 0) closedDuringCall.set(true);
       closed.set(true);
     }
   }
@@ -94,8 +127,9 @@ class TeardownTest {
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     try {
-      assertTrue(model.inCall.get(), "the model call is still hanging when the run has ended");
+      assertTrue(model.running.get() == 1, "the model call is still hanging when the run has ended");
       assertFalse(model.closedDuringCall.get(), "the model was closed while a call into it was running");
+      assertFalse(model.helperClosedDuringCall.get(), "the helper's handle was closed during its own call");
       assertFalse(model.closed.get(), "a model with a call in flight is left allocated");
       assertTrue(seconds < 120, "the run ended " + seconds + " s after it started");
     } finally {
