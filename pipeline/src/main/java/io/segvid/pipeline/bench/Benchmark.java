@@ -1,8 +1,6 @@
 package io.segvid.pipeline.bench;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.segvid.capture.SourceSpec;
 import io.segvid.capture.Sources;
@@ -22,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
@@ -286,7 +283,7 @@ public final class Benchmark {
     };
     Pipeline.Outcome outcome = Pipeline.run(config.withProgress(false), specs, models::open, registry, stop, listener);
     if (stop.failure() != null) throw new IllegalStateException("pipeline failed: " + stop.failure().getMessage(), stop.failure());
-    if (r != null) r.put("latency_ms", latencies(outcome.metrics().get(0)));
+    if (r != null) r.put("latency_ms", StageLatencies.of(outcome.metrics().get(0)));
     long frames = 0;
     for (PipelineMetrics m : outcome.metrics()) frames += (long) m.framesOut.count();
     return frames / ((window[1] - window[0]) / 1e9);
@@ -371,24 +368,6 @@ public final class Benchmark {
     r.put("non_model_cpu_ms_per_frame", round(nonModelMs));
     r.put("cpu_bound_fps", round(cpus * 1000 / (modelMs + nonModelMs)));
     r.put("cpu_bound_vs_model_only", round(cpus * 1000 / (modelMs + nonModelMs) / modelOnlyFps, 3));
-  }
-
-  private static Map<String, Object> latencies(PipelineMetrics m) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (Timer t : m.registry().find(PipelineMetrics.STAGE_LATENCY).tag("stream", m.stream()).timers()) {
-      out.put(t.getId().getTag("stage"), percentiles(t));
-    }
-    out.put("capture_to_rendered", percentiles(m.endToEnd));
-    return out;
-  }
-
-  private static Map<String, Object> percentiles(Timer t) {
-    Map<String, Object> p = new LinkedHashMap<>();
-    for (ValueAtPercentile v : t.takeSnapshot().percentileValues()) {
-      p.put("p" + Math.round(v.percentile() * 100), round(v.value(TimeUnit.MILLISECONDS)));
-    }
-    p.put("mean", round(t.mean(TimeUnit.MILLISECONDS)));
-    return p;
   }
 
   private static double median(List<Double> values) {
