@@ -121,12 +121,29 @@ public final class SavedModelSegmenter implements Segmenter {
     } catch (RuntimeException e) {
       throw new ModelLoadException("cannot load SavedModel " + dir + ": " + firstLine(e));
     }
+    warnIfUnfolded(dir, bundle.graph(), metadata);
     try {
       return new SavedModelSegmenter(bundle, metadata);
     } catch (ModelLoadException | RuntimeException e) {
       bundle.close();
       throw e instanceof ModelLoadException m ? m : new ModelLoadException("model " + dir + ": " + firstLine(e));
     }
+  }
+
+  /**
+   * Stand-alone batch norms run far slower than the convolutions around them in oneDNN on some CPUs
+   * (5x the whole model on AMD EPYC family 26): say so, and how to fix it for segvid's own models.
+   */
+  private static void warnIfUnfolded(Path dir, Graph graph, ModelMetadata metadata) {
+    int batchNorms = 0;
+    for (java.util.Iterator<org.tensorflow.GraphOperation> it = graph.operations(); it.hasNext(); ) {
+      if (it.next().type().startsWith("FusedBatchNorm")) batchNorms++;
+    }
+    if (batchNorms == 0) return;
+    org.slf4j.LoggerFactory.getLogger(SavedModelSegmenter.class).warn(
+        "{} has {} batch norms not folded into its convolutions, which can make it several times slower{}",
+        dir, batchNorms, metadata.architecture() != null
+            ? "; `segvid optimize " + dir + " NEW_FOLDER` rebuilds it with them folded (same weights)" : "");
   }
 
   static ModelMetadata resolveMetadata(Path dir, ModelOverrides o) throws ModelLoadException {
