@@ -33,8 +33,8 @@ class FaultSoakTest {
   static final String[] GAP = System.getProperty("soak.gap", "4:8").split(":");
   static final int WIDTH = Integer.getInteger("soak.width", 640);
   static final int HEIGHT = Integer.getInteger("soak.height", 360);
-  /** The target is 3 s; CI machines are slower and busier than the soak's, so the short run allows more. */
-  static final double RECOVERY_BOUND_S = Double.parseDouble(System.getProperty("soak.recovery_bound", "6"));
+  /** The target is 3 s (the long soak meets it); CI machines are slower and busier, so the short run allows 8 s: the old backoff took ~11 s. */
+  static final double RECOVERY_BOUND_S = Double.parseDouble(System.getProperty("soak.recovery_bound", "8"));
 
   @TempDir
   Path tmp;
