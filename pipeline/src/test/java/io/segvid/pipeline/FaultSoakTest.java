@@ -52,7 +52,7 @@ class FaultSoakTest {
     try (RtspServer server = RtspServer.start()) {
       Thread camera = new Thread(() -> StampedCamera.publish(server.url("/in"), WIDTH, HEIGHT, running, true), "camera");
       camera.start();
-      GlassToGlassLatencyTest.awaitStream(server.url("/out"));
+      StampedCamera.awaitStream(server.url("/out"));
       try (SegvidProcess segvid = SegvidProcess.start(tmp.resolve("soak.log"), Map.of(), "--source", server.url("/out"),
           "--sink", server.url("/seg"), "--alpha", "0.3", "--no-legend", "--no-hud")) {
         segvid.awaitMoreFrames("segvid relaying", 10, 90);

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +33,7 @@ class GlassToGlassLatencyTest {
     try (RtspServer server = RtspServer.start()) {
       Thread publisher = new Thread(() -> guarded(() -> StampedCamera.publish(server.url("/in"), W, H, running, false)), "publisher");
       publisher.start();
-      awaitStream(server.url("/out"));
+      StampedCamera.awaitStream(server.url("/out"));
       try (SegvidProcess segvid = SegvidProcess.start(tmp.resolve("g2g.log"), Map.of(), "--source", server.url("/out"),
           "--sink", server.url("/seg"), "--alpha", "0.3", "--no-legend", "--no-hud")) {
         segvid.awaitMoreFrames("segvid running", 10, 90);
@@ -90,20 +89,6 @@ class GlassToGlassLatencyTest {
     return Double.parseDouble(m.group(3));
   }
 
-  /** Waits until the server re-serves the publisher's stream. */
-  static void awaitStream(String url) throws Exception {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (true) {
-      try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(url)) {
-        g.setOption("rtsp_transport", "tcp");
-        g.setOption("timeout", "3000000");
-        g.start();
-        if (g.grabImage() != null) return;
-      } catch (Exception e) {
-        if (System.nanoTime() > deadline) throw new AssertionError("publisher's stream never appeared at " + url, e);
-        Thread.sleep(500);
-      }
-    }
-  }
+
 
 }

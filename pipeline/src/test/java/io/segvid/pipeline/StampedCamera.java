@@ -55,6 +55,22 @@ final class StampedCamera {
     }
   }
 
+  /** Waits until the server re-serves the publisher's stream. */
+  static void awaitStream(String url) {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (true) {
+      try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(url)) {
+        g.setOption("rtsp_transport", "tcp");
+        g.setOption("timeout", "3000000");
+        g.start();
+        if (g.grabImage() != null) return;
+      } catch (Exception e) {
+        if (System.nanoTime() > deadline) throw new AssertionError("publisher's stream never appeared at " + url, e);
+        pause(500);
+      }
+    }
+  }
+
   private static void publishOnce(String url, int width, int height, AtomicBoolean running) throws Exception {
     try (Mat frame = new Mat(height, width, opencv_core.CV_8UC3);
          OpenCVFrameConverter.ToMat conv = new OpenCVFrameConverter.ToMat();
