@@ -1,8 +1,6 @@
 package io.segvid.capture;
 
-import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_DISPLAYMATRIX;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_side_data_get;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
@@ -22,10 +20,8 @@ import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_S16;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
-import static org.bytedeco.ffmpeg.global.avutil.av_display_rotation_get;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
@@ -34,10 +30,6 @@ import static org.bytedeco.ffmpeg.global.swresample.swr_convert;
 import static org.bytedeco.ffmpeg.global.swresample.swr_free;
 import static org.bytedeco.ffmpeg.global.swresample.swr_get_out_samples;
 import static org.bytedeco.ffmpeg.global.swresample.swr_init;
-import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
-import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
-import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
-import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 
 import java.nio.ShortBuffer;
 import java.util.Map;
@@ -45,7 +37,6 @@ import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
-import org.bytedeco.ffmpeg.avcodec.AVPacketSideData;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVInputFormat;
 import org.bytedeco.ffmpeg.avformat.AVStream;
@@ -54,13 +45,10 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.ffmpeg.swresample.SwrContext;
-import org.bytedeco.ffmpeg.swscale.SwsContext;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.ShortPointer;
 import org.bytedeco.javacv.Frame;
-import org.bytedeco.opencv.global.opencv_core;
 
 /**
  * Demuxes and decodes one FFmpeg input straight on libavformat/libavcodec: video converted to BGR24
@@ -79,31 +67,13 @@ final class FfmpegDecoder implements AutoCloseable {
   private AVPacket packet;
   private final Track video = new Track();
   private final Track audio = new Track();
-  private SwsContext scaler;
-  private int scalerWidth;
-  private int scalerHeight;
-  private int scalerFormat = -1;
+  private BgrConverter pictures;
   private SwrContext resampler;
-  /** Size of the frames handed out (upright). */
-  private int width;
-  private int height;
-  /** Size of the decoded pictures (as stored). */
-  private int codedWidth;
-  private int codedHeight;
   private double frameRate;
   private long estimatedFrames;
-  private BytePointer image;
-  /** OpenCV rotate code that makes the picture upright (phone footage), or -1. */
-  private int rotateCode = -1;
-  private BytePointer coded;
-  private org.bytedeco.opencv.opencv_core.Mat codedMat;
-  private org.bytedeco.opencv.opencv_core.Mat imageMat;
-  private PointerPointer<?> imagePlanes;
-  private IntPointer imageStrides;
   private ShortPointer samples;
   private PointerPointer<?> samplePlanes;
   private int sampleCapacity;
-  private final Frame videoFrame = new Frame();
   private final Frame audioFrame = new Frame();
   private boolean endOfInput;
   private String readError;
@@ -160,19 +130,15 @@ final class FfmpegDecoder implements AutoCloseable {
     int codedWidth = video.codec.width();
     int codedHeight = video.codec.height();
     if (codedWidth <= 0 || codedHeight <= 0) throw new SourceException("no video stream (the video has no size)");
-    rotateCode = rotateCode(videoStream.codecpar());
-    boolean quarterTurn = rotateCode == opencv_core.ROTATE_90_CLOCKWISE || rotateCode == opencv_core.ROTATE_90_COUNTERCLOCKWISE;
-    width = quarterTurn ? codedHeight : codedWidth;
-    height = quarterTurn ? codedWidth : codedHeight;
+    pictures = new BgrConverter(codedWidth, codedHeight, videoStream.codecpar());
     frameRate = frameRate(videoStream);
     estimatedFrames = live ? 0 : estimateFrames(videoStream, format, frameRate);
     int audioIndex = av_find_best_stream(format, AVMEDIA_TYPE_AUDIO, -1, video.index, (PointerPointer<?>) null, 0);
     if (audioIndex >= 0) openAudio(audioIndex);
-    prepareVideoOutput(codedWidth, codedHeight);
     packet = av_packet_alloc();
     int channels = audio.present() ? audio.codec.ch_layout().nb_channels() : 0;
     int sampleRate = audio.present() ? audio.codec.sample_rate() : 0;
-    return new SourceInfo(width, height, frameRate, channels, sampleRate, estimatedFrames, live);
+    return new SourceInfo(pictures.width(), pictures.height(), frameRate, channels, sampleRate, estimatedFrames, live);
   }
 
   private void openDecoder(Track track, AVStream stream, boolean singleThread) throws SourceException {
@@ -225,49 +191,6 @@ final class FfmpegDecoder implements AutoCloseable {
       swr_free(resampler);
       resampler = null;
     }
-  }
-
-  private void prepareVideoOutput(int codedWidth, int codedHeight) {
-    image = new BytePointer((long) width * height * 3);
-    BytePointer target = image;
-    if (rotateCode >= 0) {
-      // Decoded frames are converted at their coded size, then turned upright into the image.
-      coded = new BytePointer((long) codedWidth * codedHeight * 3);
-      codedMat = new org.bytedeco.opencv.opencv_core.Mat(codedHeight, codedWidth, opencv_core.CV_8UC3, coded);
-      imageMat = new org.bytedeco.opencv.opencv_core.Mat(height, width, opencv_core.CV_8UC3, image);
-      target = coded;
-    }
-    this.codedWidth = codedWidth;
-    this.codedHeight = codedHeight;
-    imagePlanes = new PointerPointer<>(1).put(0, target);
-    imageStrides = new IntPointer(1).put(0, codedWidth * 3);
-    videoFrame.imageWidth = width;
-    videoFrame.imageHeight = height;
-    videoFrame.imageDepth = Frame.DEPTH_UBYTE;
-    videoFrame.imageChannels = 3;
-    videoFrame.imageStride = width * 3;
-    videoFrame.image = new java.nio.Buffer[] {image.asByteBuffer()};
-    videoFrame.type = Frame.Type.VIDEO;
-  }
-
-  /**
-   * The rotation a player applies from the stream's display matrix (phone videos are stored sideways
-   * with one), as an OpenCV rotate code; -1 when there is none or it is not a quarter turn.
-   */
-  private static int rotateCode(AVCodecParameters parameters) {
-    AVPacketSideData side = av_packet_side_data_get(parameters.coded_side_data(), parameters.nb_coded_side_data(),
-        AV_PKT_DATA_DISPLAYMATRIX);
-    if (side == null || side.isNull() || side.size() < 36) return -1;
-    // The matrix angle is anticlockwise; as a clockwise turn it is the negative (what FFmpeg's CLI applies).
-    double counterClockwise = av_display_rotation_get(new IntPointer(side.data()));
-    if (Double.isNaN(counterClockwise)) return -1;
-    long clockwise = Math.floorMod(-Math.round(counterClockwise), 360);
-    return switch ((int) clockwise) {
-      case 90 -> opencv_core.ROTATE_90_CLOCKWISE;
-      case 180 -> opencv_core.ROTATE_180;
-      case 270 -> opencv_core.ROTATE_90_COUNTERCLOCKWISE;
-      default -> -1;
-    };
   }
 
   private void ensureSampleCapacity(int perChannel) {
@@ -345,10 +268,10 @@ final class FfmpegDecoder implements AutoCloseable {
     }
     long micros = micros(track);
     if (track == video) {
-      convertImage();
-      videoFrame.timestamp = micros;
-      videoFrame.keyFrame = (track.frame.flags() & KEY_FRAME) != 0;
-      return videoFrame;
+      Frame picture = pictures.convert(track.frame, track.planes, track.strides);
+      picture.timestamp = micros;
+      picture.keyFrame = (track.frame.flags() & KEY_FRAME) != 0;
+      return picture;
     }
     if (!convertSamples()) return null;
     audioFrame.timestamp = micros;
@@ -366,25 +289,6 @@ final class FfmpegDecoder implements AutoCloseable {
     }
     track.lastMicros = micros;
     return micros;
-  }
-
-  private void convertImage() throws SourceException {
-    AVFrame f = video.frame;
-    int w = f.width();
-    int h = f.height();
-    int fmt = f.format();
-    if (scaler == null || w != scalerWidth || h != scalerHeight || fmt != scalerFormat) {
-      // First frame, or the stream changed size or format mid-way: frames keep the size it opened with.
-      if (scaler != null) sws_freeContext(scaler);
-      scaler = sws_getContext(w, h, fmt, codedWidth, codedHeight, AV_PIX_FMT_BGR24, SWS_BILINEAR, null, null,
-          (org.bytedeco.javacpp.DoublePointer) null);
-      if (scaler == null) throw new SourceException("cannot convert " + w + "x" + h + " video (pixel format " + fmt + ")");
-      scalerWidth = w;
-      scalerHeight = h;
-      scalerFormat = fmt;
-    }
-    sws_scale(scaler, video.planes, video.strides, 0, h, imagePlanes, imageStrides);
-    if (rotateCode >= 0) opencv_core.rotate(codedMat, imageMat, rotateCode);
   }
 
   private boolean convertSamples() {
@@ -446,16 +350,14 @@ final class FfmpegDecoder implements AutoCloseable {
       avformat_close_input(format);
       format = null;
     }
-    if (scaler != null) {
-      sws_freeContext(scaler);
-      scaler = null;
+    if (pictures != null) {
+      pictures.close();
+      pictures = null;
     }
     freeResampler();
-    for (org.bytedeco.javacpp.Pointer p : new org.bytedeco.javacpp.Pointer[] {codedMat, imageMat, coded, image,
-        imagePlanes, imageStrides, samples, samplePlanes}) {
-      if (p != null) p.close();
-    }
-    image = null;
+    if (samples != null) samples.close();
+    if (samplePlanes != null) samplePlanes.close();
     samples = null;
+    samplePlanes = null;
   }
 }

@@ -10,18 +10,18 @@ import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
 
-/** Byte-array resizes for offline tools (images in folders); the video path resizes Mats it owns. */
-public final class Resize {
+/** Byte-array resizes for {@link FrameTranslator}'s offline path (images in folders). */
+final class Resize {
 
   private Resize() { }
 
   /** Bilinear resize of RGB bytes. */
-  public static byte[] rgb(byte[] src, int h, int w, int nh, int nw) {
+  static byte[] rgb(byte[] src, int h, int w, int nh, int nw) {
     return run(src, h, w, opencv_core.CV_8UC3, nh, nw, INTER_LINEAR, 3);
   }
 
   /** Nearest-neighbour resize of a class-id mask (never invents ids). */
-  public static byte[] mask(byte[] src, int h, int w, int nh, int nw) {
+  static byte[] mask(byte[] src, int h, int w, int nh, int nw) {
     return run(src, h, w, opencv_core.CV_8UC1, nh, nw, INTER_NEAREST, 1);
   }
 

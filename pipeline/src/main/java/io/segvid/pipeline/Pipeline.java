@@ -1,41 +1,33 @@
 package io.segvid.pipeline;
 
-import com.lmax.disruptor.BatchEventProcessor;
-import com.lmax.disruptor.BatchEventProcessorBuilder;
-import com.lmax.disruptor.EventHandler;
-import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.dsl.Disruptor;
-import com.lmax.disruptor.dsl.EventHandlerGroup;
-import com.lmax.disruptor.dsl.EventProcessorFactory;
-import com.lmax.disruptor.dsl.ProducerType;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.segvid.capture.Reconnect;
 import io.segvid.capture.SourceInfo;
 import io.segvid.capture.SourceSpec;
 import io.segvid.capture.VideoSource;
-import io.segvid.pipeline.stage.Reconnect;
 import io.segvid.config.PipelineConfig;
 import io.segvid.config.RingPolicy;
 import io.segvid.inference.InputSize;
 import io.segvid.inference.ModelMetadata;
 import io.segvid.inference.Segmenter;
+import io.segvid.output.FrameSink;
+import io.segvid.output.SinkContext;
+import io.segvid.pipeline.metrics.RingMeters;
+import io.segvid.pipeline.metrics.PipelineMetrics;
 import io.segvid.pipeline.ring.FrameSlot;
-import io.segvid.pipeline.ring.SignallingHandler;
-import io.segvid.pipeline.ring.StageWaitStrategy;
-import io.segvid.pipeline.sink.FrameSink;
-import io.segvid.pipeline.sink.SinkStage;
 import io.segvid.pipeline.stage.CaptureStage;
 import io.segvid.pipeline.stage.InferenceStage;
-import io.segvid.pipeline.stage.PipelineMetrics;
 import io.segvid.pipeline.stage.RenderStage;
-import io.segvid.pipeline.stage.StopSignal;
-import io.segvid.pipeline.stage.StreamContext;
+import io.segvid.pipeline.stage.SinkStage;
 import io.segvid.render.FrameRenderer;
 import io.segvid.render.Palette;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * One run: sources → ring → inference → render → sinks. Opens in the order that keeps failures
@@ -58,6 +50,12 @@ public final class Pipeline {
   /** One stream to open: the source and its own sinks. */
   public record StreamSpec(SourceSpec source, List<FrameSink> sinks) { }
 
+  /** Opens the model; called once the sources are open. */
+  @FunctionalInterface
+  public interface SegmenterFactory {
+    Segmenter open() throws Exception;
+  }
+
   private Pipeline() { }
 
   /**
@@ -67,139 +65,91 @@ public final class Pipeline {
   public static Outcome run(PipelineConfig config, List<StreamSpec> specs, SegmenterFactory segmenters,
                             MeterRegistry registry, StopSignal stop, Listener listener) throws Exception {
     long started = System.nanoTime();
-    List<FrameSink> allSinks = new ArrayList<>();
-    for (StreamSpec s : specs) allSinks.addAll(s.sinks());
-    for (FrameSink sink : allSinks) sink.check();
-
-    List<SourceInfo> infos = new ArrayList<>();
-    List<VideoSource> opened = new ArrayList<>();
-    List<CaptureStage> captures = new ArrayList<>();
-    List<FrameRenderer> renderers = new ArrayList<>();
-    Segmenter segmenter = null;
-    InferenceStage inference = null;
-    Palette palette = null;
-    Disruptor<FrameSlot> disruptor = null;
-    RingBuffer<FrameSlot> ring = null;
-    List<Thread> stageThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    RunResources run = new RunResources();
+    for (StreamSpec s : specs) run.sinks.addAll(s.sinks());
+    for (FrameSink sink : run.sinks) sink.check();
     try {
+      List<SourceInfo> infos = new ArrayList<>();
       for (StreamSpec s : specs) {
         VideoSource source = s.source().create();
-        opened.add(source);
+        run.sources.add(source);
         infos.add(source.open());
       }
-      segmenter = segmenters.open();
-      ModelMetadata meta = segmenter.metadata();
+      run.segmenter = segmenters.open();
+      ModelMetadata meta = run.segmenter.metadata();
+      run.palette = new Palette(meta.classes());
       List<StreamContext> streams = new ArrayList<>();
       List<PipelineMetrics> metrics = new ArrayList<>();
-      palette = new Palette(meta.classes());
       for (int i = 0; i < specs.size(); i++) {
-        SourceInfo info = infos.get(i);
-        boolean lossless = config.ring().policy() == RingPolicy.LOSSLESS
-            || (config.ring().policy() == RingPolicy.AUTO && !info.live());
-        streams.add(new StreamContext(i, specs.get(i).source(), opened.get(i), info,
-            InputSize.forFrame(info.height(), info.width(), meta), lossless));
+        streams.add(stream(config, i, specs.get(i), run.sources.get(i), infos.get(i), meta));
         metrics.add(new PipelineMetrics(registry, specs.size() == 1 ? "0" : Integer.toString(i)));
-        renderers.add(new FrameRenderer(palette, meta, config.render()));
+        run.renderers.add(new FrameRenderer(run.palette, meta, config.render()));
       }
-      warmUp(segmenter, streams, config.model().batchSize());
-      for (int i = 0; i < specs.size(); i++) {
-        for (FrameSink sink : specs.get(i).sinks()) sink.open(streams.get(i), meta);
-      }
+      warmUp(run.segmenter, streams, config.model().batchSize());
+      List<SinkStage> sinkStages = openSinks(specs, streams, metrics, meta, stop);
 
-      // Disruptor starts one thread per handler, in the order they are added below.
-      List<String> stageNames = new ArrayList<>(List.of("inference", "render"));
-      for (StreamSpec s : specs) for (FrameSink sink : s.sinks()) stageNames.add("sink-" + sink.describe().replaceFirst(":.*", ""));
-      AtomicInteger threadNumber = new AtomicInteger();
-      StageWaitStrategy waiting = new StageWaitStrategy();
-      disruptor = new Disruptor<>(FrameSlot::new, config.ring().size(),
-          r -> {
-            int k = threadNumber.getAndIncrement();
-            Thread t = new Thread(r, "segvid-" + (k < stageNames.size() ? stageNames.get(k) : "stage-" + k));
-            t.setDaemon(true);
-            stageThreads.add(t);
-            return t;
-          },
-          // MULTI: a live stream may briefly have two capture threads (the watchdog's replacement
-          // and a stuck one leaving), and every stream publishes its own END.
-          ProducerType.MULTI, waiting);
-      disruptor.setDefaultExceptionHandler(new FailingExceptionHandler(stop));
-      ring = disruptor.getRingBuffer();
-      preallocate(ring, config.ring().size(), streams);
-      io.segvid.pipeline.metrics.Metrics.bindRing(registry, ring);
-      java.util.concurrent.atomic.AtomicLongArray newest = new java.util.concurrent.atomic.AtomicLongArray(streams.size());
+      run.stages = new StageRing(config.ring().size(), stop);
+      RingBuffer<FrameSlot> ring = run.stages.ring();
+      preallocate(ring, streams);
+      new RingMeters(ring).bindTo(registry);
+      AtomicLongArray newest = new AtomicLongArray(streams.size());
       for (int i = 0; i < streams.size(); i++) newest.set(i, -1);
-      inference = new InferenceStage(segmenter, config.model().batchSize(), config.model().batchesInFlight(), streams,
-          metrics, newest, waiting);
-      RenderStage render = new RenderStage(renderers, metrics, List.of(listener::frameRendered));
-      List<SinkStage> sinkStages = new ArrayList<>();
-      for (int i = 0; i < specs.size(); i++) {
-        for (FrameSink sink : specs.get(i).sinks()) {
-          sinkStages.add(new SinkStage(sink, i, stop, metrics.get(i).stageTimer("sink:" + sink.describe().replaceFirst(":.*", ""))));
-        }
-      }
-      disruptor.handleEventsWith(inference);
-      // Render follows the inference stage's own completion sequence, not its Disruptor sequence:
-      // a batch may still be running on the helper thread after onEvent returned.
-      InferenceStage batches = inference;
-      FailingExceptionHandler failing = new FailingExceptionHandler(stop);
-      EventProcessorFactory<FrameSlot> afterInference = (ringBuffer, barrierSequences) -> {
-        BatchEventProcessor<FrameSlot> p = new BatchEventProcessorBuilder().build(ringBuffer,
-            ringBuffer.newBarrier(batches.completed()), new SignallingHandler<>(render, waiting));
-        p.setExceptionHandler(failing);
-        return p;
-      };
-      EventHandlerGroup<FrameSlot> rendered = disruptor.handleEventsWith(afterInference);
-      if (!sinkStages.isEmpty()) {
-        rendered.then(sinkStages.stream().map(s -> new SignallingHandler<>(s, waiting)).toArray(EventHandler[]::new));
-      }
-      disruptor.start();
+      run.inference = new InferenceStage(run.segmenter, config.model().batchSize(), config.model().batchesInFlight(),
+          streams, metrics, newest, run.stages.waiting());
+      run.stages.start(run.inference, new RenderStage(run.renderers, metrics, List.of(listener::frameRendered)), sinkStages);
 
       listener.started(streams);
       Reconnect reconnect = Reconnect.of(config.live());
       for (int i = 0; i < streams.size(); i++) {
         CaptureStage c = new CaptureStage(streams.get(i), ring, metrics.get(i), stop, reconnect, newest);
-        captures.add(c);
+        run.captures.add(c);
         c.start();
       }
       scheduleDuration(config, stop);
-      for (CaptureStage c : captures) {
-        // Ends at the end of a file; otherwise at a stop, with 3 s for a blocked read to return.
-        while (!c.ended()) {
-          if (stop.requested()) c.awaitEnd(3, TimeUnit.SECONDS);
-          else Thread.sleep(50);
-        }
-      }
+      awaitCaptures(run.captures, stop);
       for (SinkStage s : sinkStages) s.awaitFinished(30, TimeUnit.SECONDS);
-      disruptor.shutdown(10, TimeUnit.SECONDS);
-      disruptor = null;
+      run.stages.drain(10, TimeUnit.SECONDS);
       listener.finished();
       List<String> warnings = new ArrayList<>();
-      for (CaptureStage c : captures) if (c.warning() != null) warnings.add(c.warning());
+      for (CaptureStage c : run.captures) if (c.warning() != null) warnings.add(c.warning());
       return new Outcome(streams, metrics, warnings, stop.reason(), (System.nanoTime() - started) / 1e9);
     } finally {
       stop.request("done");
-      for (CaptureStage c : captures) c.awaitEnd(3, TimeUnit.SECONDS);
-      if (disruptor != null) disruptor.halt();
-      // Nothing is freed while a thread may still use it: a stage or capture still running (stuck in
-      // native code after a shutdown that timed out) keeps the slots, sinks and renderers it touches,
-      // and a model call still running keeps the model. Leaking them is safe; freeing them is not.
-      boolean stagesEnded = Teardown.joinAll(stageThreads, 10, TimeUnit.SECONDS)
-          && captures.stream().allMatch(CaptureStage::ended);
-      if (stagesEnded) {
-        if (ring != null) release(ring, config.ring().size());
-        for (FrameSink sink : allSinks) sink.close();
-        for (FrameRenderer r : renderers) r.close();
-        if (palette != null) palette.close();
-      } else {
-        Teardown.warnLeak("frame buffers, sinks and renderers", stageThreads);
+      run.release();
+    }
+  }
+
+  private static StreamContext stream(PipelineConfig config, int id, StreamSpec spec, VideoSource source,
+                                      SourceInfo info, ModelMetadata meta) {
+    boolean lossless = config.ring().policy() == RingPolicy.LOSSLESS
+        || (config.ring().policy() == RingPolicy.AUTO && !info.live());
+    return new StreamContext(id, spec.source(), source, info, InputSize.forFrame(info.height(), info.width(), meta),
+        lossless);
+  }
+
+  /** Creates every sink's output (the last step before frames flow) and a ring stage for each. */
+  private static List<SinkStage> openSinks(List<StreamSpec> specs, List<StreamContext> streams,
+                                           List<PipelineMetrics> metrics, ModelMetadata meta, StopSignal stop)
+      throws java.io.IOException {
+    List<SinkStage> stages = new ArrayList<>();
+    for (int i = 0; i < specs.size(); i++) {
+      StreamContext s = streams.get(i);
+      SinkContext context = new SinkContext(s.id(), s.name(), s.info(), metrics.get(i).forSinks());
+      for (FrameSink sink : specs.get(i).sinks()) {
+        sink.open(context, meta);
+        stages.add(new SinkStage(sink, i, stop, metrics.get(i).stageTimer("sink:" + SinkStage.kind(sink))));
       }
-      boolean helperIdle = inference == null || inference.shutDownHelper();  // its second model handle goes first
-      if (segmenter != null) {
-        if (stagesEnded && helperIdle) segmenter.close();
-        else Teardown.warnLeak("the model", stageThreads);
+    }
+    return stages;
+  }
+
+  /** Until every capture ended: at the end of a file, or at a stop (3 s each for a blocked read to return). */
+  private static void awaitCaptures(List<CaptureStage> captures, StopSignal stop) throws InterruptedException {
+    for (CaptureStage c : captures) {
+      while (!c.ended()) {
+        if (stop.requested()) c.awaitEnd(3, TimeUnit.SECONDS);
+        else Thread.sleep(50);
       }
-      // A started capture closes its own source (a stuck read must not have it closed underneath).
-      for (int i = captures.size(); i < opened.size(); i++) opened.get(i).close();
     }
   }
 
@@ -208,7 +158,7 @@ public final class Pipeline {
    * that before capture starts keeps it out of the first frames' latency and off live sources' drops.
    */
   private static void warmUp(Segmenter segmenter, List<StreamContext> streams, int batch) {
-    java.util.Set<InputSize> sizes = new java.util.LinkedHashSet<>();
+    Set<InputSize> sizes = new LinkedHashSet<>();
     for (StreamContext s : streams) sizes.add(s.inputSize());
     for (InputSize size : sizes) {
       for (int n : new int[] {1, batch}) {
@@ -234,45 +184,16 @@ public final class Pipeline {
     timer.start();
   }
 
-  /** Opens the model; called once the sources are open. */
-  @FunctionalInterface
-  public interface SegmenterFactory {
-    Segmenter open() throws Exception;
-  }
-
-  /** A stage exception stops the run with that error; the ring keeps moving so every sink sees END. */
-  private record FailingExceptionHandler(StopSignal stop) implements ExceptionHandler<FrameSlot> {
-    @Override
-    public void handleEventException(Throwable ex, long sequence, FrameSlot event) {
-      stop.fail(ex);
-    }
-
-    @Override
-    public void handleOnStartException(Throwable ex) {
-      stop.fail(ex);
-    }
-
-    @Override
-    public void handleOnShutdownException(Throwable ex) {
-      // shutting down anyway
-    }
-  }
-
-  private static void preallocate(RingBuffer<FrameSlot> ring, int size, List<StreamContext> streams) {
+  /** Sizes every slot for the largest stream, so the frame path never allocates. */
+  private static void preallocate(RingBuffer<FrameSlot> ring, List<StreamContext> streams) {
     int pixels = 0;
     StreamContext largest = streams.get(0);
     for (StreamContext s : streams) {
       pixels = Math.max(pixels, s.inputSize().pixels());
       if (s.info().width() * s.info().height() > largest.info().width() * largest.info().height()) largest = s;
     }
-    for (int i = 0; i < size; i++) {
+    for (int i = 0; i < ring.getBufferSize(); i++) {
       ring.get(i).preallocate(pixels, largest.info().height(), largest.info().width(), 16_384);
     }
   }
-
-  /** Releases the native buffers of the ring's slots. */
-  static void release(RingBuffer<FrameSlot> ring, int size) {
-    for (int i = 0; i < size; i++) ring.get(i).release();
-  }
-
 }

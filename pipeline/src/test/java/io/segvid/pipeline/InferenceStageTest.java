@@ -1,5 +1,10 @@
 package io.segvid.pipeline;
 
+import io.segvid.testkit.Media;
+import static io.segvid.pipeline.StageHarness.deliver;
+import static io.segvid.pipeline.StageHarness.newest;
+import static io.segvid.pipeline.StageHarness.ringWith;
+import static io.segvid.pipeline.StageHarness.streams;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,8 +21,7 @@ import io.segvid.inference.Segmenter;
 import io.segvid.pipeline.ring.FrameSlot;
 import io.segvid.pipeline.ring.StageWaitStrategy;
 import io.segvid.pipeline.stage.InferenceStage;
-import io.segvid.pipeline.stage.PipelineMetrics;
-import io.segvid.pipeline.stage.StreamContext;
+import io.segvid.pipeline.metrics.PipelineMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -25,61 +29,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The inference stage driven directly, without capture or sinks: batching, flushing, live skipping. */
+/** The inference stage driven by the {@link StageHarness}, without capture or sinks: batching, flushing, live skipping. */
 class InferenceStageTest {
 
-  /** Records batch sizes; class id = first byte of each frame, so results can be traced to inputs. */
-  static class RecordingSegmenter implements Segmenter {
-    final List<Integer> batches = new ArrayList<>();
-
-    @Override
-    public ModelMetadata metadata() {
-      return new ModelMetadata(ModelMetadata.genericClasses(4), null, 16, 16, null, null, null, null, null, null);
-    }
-
-    @Override
-    public void segment(byte[][] frames, int count, int height, int width, byte[][] masks) {
-      batches.add(count);
-      for (int i = 0; i < count; i++) java.util.Arrays.fill(masks[i], 0, height * width, frames[i][0]);
-    }
-
-    @Override
-    public void close() { }
-  }
-
-  private static List<StreamContext> streams(boolean lossless) {
-    return List.of(new StreamContext(0, null, null, new SourceInfo(16, 16, 25, 0, 0, 0, !lossless), new InputSize(16, 16), lossless));
-  }
-
-  private static RingBuffer<FrameSlot> ringWith(int frames, int size) {
-    RingBuffer<FrameSlot> ring = RingBuffer.createSingleProducer(FrameSlot::new, 32);
-    for (int i = 0; i < frames; i++) {
-      long seq = ring.next();
-      FrameSlot s = ring.get(seq);
-      s.kind = FrameSlot.Kind.VIDEO;
-      s.index = i;
-      s.skipped = false;
-      s.ensureModelSize(size, size);
-      java.util.Arrays.fill(s.modelInput, (byte) (i + 1));
-      ring.publish(seq);
-    }
-    return ring;
-  }
-
-  /** The per-stream newest sequence as the capture stage would have left it. */
-  private static java.util.concurrent.atomic.AtomicLongArray newest(RingBuffer<FrameSlot> ring) {
-    java.util.concurrent.atomic.AtomicLongArray a = new java.util.concurrent.atomic.AtomicLongArray(1);
-    a.set(0, ring.getCursor());
-    return a;
-  }
-
-  private static void deliver(InferenceStage stage, RingBuffer<FrameSlot> ring, int from, int to) {
-    for (int seq = from; seq <= to; seq++) stage.onEvent(ring.get(seq), seq, seq == to);
-  }
-
   @Test
-  void batchesUpToTheLimitAndFlushesAtTheEndOfEachBurst() {
-    RecordingSegmenter seg = new RecordingSegmenter();
+  void batchesUpToTheLimitAndFlushesAtTheEndOfEachBurst() throws Exception {
+    StageHarness.RecordingSegmenter seg = new StageHarness.RecordingSegmenter();
     RingBuffer<FrameSlot> ring = ringWith(7, 16);
     PipelineMetrics m = new PipelineMetrics(new SimpleMeterRegistry(), "0");
     InferenceStage stage = new InferenceStage(seg, 3, 1, streams(true), List.of(m), newest(ring), new StageWaitStrategy());
@@ -90,8 +45,8 @@ class InferenceStageTest {
   }
 
   @Test
-  void aSizeChangeStartsANewBatch() {
-    RecordingSegmenter seg = new RecordingSegmenter();
+  void aSizeChangeStartsANewBatch() throws Exception {
+    StageHarness.RecordingSegmenter seg = new StageHarness.RecordingSegmenter();
     RingBuffer<FrameSlot> ring = ringWith(4, 16);
     ring.get(2).ensureModelSize(8, 8);
     InferenceStage stage = new InferenceStage(seg, 8, 1, streams(true),
@@ -101,8 +56,8 @@ class InferenceStageTest {
   }
 
   @Test
-  void liveStreamsInferOnlyTheirNewestFrame() {
-    RecordingSegmenter seg = new RecordingSegmenter();
+  void liveStreamsInferOnlyTheirNewestFrame() throws Exception {
+    StageHarness.RecordingSegmenter seg = new StageHarness.RecordingSegmenter();
     RingBuffer<FrameSlot> ring = ringWith(10, 16);
     PipelineMetrics m = new PipelineMetrics(new SimpleMeterRegistry(), "0");
     InferenceStage stage = new InferenceStage(seg, 2, 1, streams(false), List.of(m), newest(ring), new StageWaitStrategy());
@@ -114,8 +69,8 @@ class InferenceStageTest {
   }
 
   @Test
-  void losslessStreamsNeverSkip() {
-    RecordingSegmenter seg = new RecordingSegmenter();
+  void losslessStreamsNeverSkip() throws Exception {
+    StageHarness.RecordingSegmenter seg = new StageHarness.RecordingSegmenter();
     RingBuffer<FrameSlot> ring = ringWith(10, 16);
     InferenceStage stage = new InferenceStage(seg, 2, 1, streams(true), List.of(new PipelineMetrics(new SimpleMeterRegistry(), "0")), newest(ring), new StageWaitStrategy());
     deliver(stage, ring, 0, 9);
@@ -124,14 +79,14 @@ class InferenceStageTest {
   }
 
   /** A segmenter whose second caller waits for a go-ahead: batches then finish out of order. */
-  static final class GatedSegmenter extends RecordingSegmenter {
+  static final class GatedSegmenter extends StageHarness.RecordingSegmenter {
     final java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
     final List<String> helperThreads = java.util.Collections.synchronizedList(new ArrayList<>());
 
     @Override
     public Segmenter concurrentCaller() {
-      RecordingSegmenter outer = this;
-      return new RecordingSegmenter() {
+      StageHarness.RecordingSegmenter outer = this;
+      return new StageHarness.RecordingSegmenter() {
         @Override
         public void segment(byte[][] frames, int count, int height, int width, byte[][] masks) {
           helperThreads.add(Thread.currentThread().getName());
@@ -177,7 +132,7 @@ class InferenceStageTest {
   }
 
   /** Fails on its second call, on whichever thread that is. */
-  static final class FailingSegmenter extends RecordingSegmenter {
+  static final class FailingSegmenter extends StageHarness.RecordingSegmenter {
     final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
@@ -188,7 +143,7 @@ class InferenceStageTest {
     @Override
     public Segmenter concurrentCaller() {
       FailingSegmenter outer = this;
-      return new RecordingSegmenter() {
+      return new StageHarness.RecordingSegmenter() {
         @Override
         public void segment(byte[][] frames, int count, int height, int width, byte[][] masks) {
           outer.segment(frames, count, height, width, masks);

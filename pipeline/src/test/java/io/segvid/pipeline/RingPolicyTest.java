@@ -1,5 +1,6 @@
 package io.segvid.pipeline;
 
+import io.segvid.testkit.Media;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,9 +14,7 @@ import io.segvid.capture.SourceInfo;
 import io.segvid.inference.InputSize;
 import io.segvid.pipeline.ring.FrameSlot;
 import io.segvid.pipeline.stage.CaptureStage;
-import io.segvid.pipeline.stage.PipelineMetrics;
-import io.segvid.pipeline.stage.StopSignal;
-import io.segvid.pipeline.stage.StreamContext;
+import io.segvid.pipeline.metrics.PipelineMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -56,7 +55,7 @@ class RingPolicyTest {
     long t0 = System.nanoTime();
     try {
       new CaptureStage(ctx, d.getRingBuffer(), metrics, new StopSignal(),
-          new io.segvid.pipeline.stage.Reconnect(10, 10, 1, 5_000_000_000L), new java.util.concurrent.atomic.AtomicLongArray(1)).run();
+          new io.segvid.capture.Reconnect(10, 10, 1, 5_000_000_000L), new java.util.concurrent.atomic.AtomicLongArray(1)).run();
       long captureMillis = (System.nanoTime() - t0) / 1_000_000;
       assertTrue(end.await(60, TimeUnit.SECONDS));
       return new Result(indices, metrics.droppedRingFull.count(), captureMillis);

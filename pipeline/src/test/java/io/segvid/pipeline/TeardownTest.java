@@ -1,5 +1,6 @@
 package io.segvid.pipeline;
 
+import io.segvid.testkit.Media;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,9 +9,8 @@ import io.segvid.capture.Sources;
 import io.segvid.config.PipelineConfig;
 import io.segvid.inference.ModelMetadata;
 import io.segvid.inference.Segmenter;
-import io.segvid.pipeline.sink.FrameSink;
-import io.segvid.pipeline.sink.Sinks;
-import io.segvid.pipeline.stage.StopSignal;
+import io.segvid.output.FrameSink;
+import io.segvid.output.Sinks;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -108,8 +108,8 @@ class TeardownTest {
     StuckSegmenter model = new StuckSegmenter(ModelMetadata.read(Media.MODEL));
     PipelineConfig config = PipelineConfig.defaults();
     StopSignal stop = new StopSignal();
-    FrameSink stats = Sinks.parse("stats:" + tmp.resolve("s.jsonl"), config.recording(), config.live(), stop,
-        new SimpleMeterRegistry());
+    FrameSink stats = Sinks.parse("stats:" + tmp.resolve("s.jsonl"), config.recording(), config.live(),
+        () -> stop.request("window closed"));
     Thread stopper = new Thread(() -> {
       try {
         if (model.stuck.await(60, TimeUnit.SECONDS)) stop.request("test stop while the model hangs");

@@ -1,14 +1,12 @@
 package io.segvid.pipeline.metrics;
 
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.segvid.pipeline.bench.Memory;
 
 /**
  * The run's meter registry: Prometheus-backed (so it can be scraped), with JVM heap, GC, threads,
@@ -28,12 +26,5 @@ public final class Metrics {
     Gauge.builder("segvid.process.resident.memory", Memory::residentBytes).baseUnit("bytes")
         .description("resident set size of the process, native allocations included").register(registry);
     return registry;
-  }
-
-  /** Registers the ring's occupancy (slots published but not yet through every stage). */
-  public static void bindRing(MeterRegistry registry, com.lmax.disruptor.RingBuffer<?> ring) {
-    Gauge.builder("segvid.ring.occupancy", ring, r -> r.getBufferSize() - r.remainingCapacity())
-        .description("ring slots in use").register(registry);
-    Gauge.builder("segvid.ring.size", ring, r -> r.getBufferSize()).description("ring slots").register(registry);
   }
 }

@@ -1,12 +1,16 @@
 package io.segvid.pipeline.ring;
 
+import io.segvid.output.RenderedFrame;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * One preallocated slot of the ring. Its buffers are allocated on first use (when the stream's sizes
- * are known) and reused for every later frame; nothing here is allocated per frame.
+ * are known) and reused for every later frame; nothing here is allocated per frame. Public mutable
+ * fields, as Disruptor events are: each stage writes its own fields while the ring's sequence
+ * barriers guarantee no other stage touches the slot. Sinks see it read-only, as a
+ * {@link RenderedFrame}.
  */
-public final class FrameSlot {
+public final class FrameSlot implements RenderedFrame {
 
   /** VIDEO carries a frame, AUDIO carries samples, END marks the end of a stream. */
   public enum Kind { VIDEO, AUDIO, END }
@@ -32,14 +36,6 @@ public final class FrameSlot {
   public byte[] mask = new byte[0];
   /** Rendered output, BGR at the source size. */
   public final Mat rendered = new Mat();
-
-  /** Wraps {@link #rendered} as a JavaCV Frame for encoders; one per slot so the wrapper is made once. */
-  private final org.bytedeco.javacv.OpenCVFrameConverter.ToMat renderedConverter = new org.bytedeco.javacv.OpenCVFrameConverter.ToMat();
-  private org.bytedeco.javacv.Frame renderedWrapper;
-  private org.bytedeco.javacpp.BytePointer renderedData;
-  private int wrappedRows;
-  private int wrappedCols;
-  private int wrappedType;
 
   /** Interleaved signed 16-bit samples; {@code audioSamples} values are valid. */
   public short[] audio = new short[0];
@@ -68,7 +64,6 @@ public final class FrameSlot {
     }
     frame.create(frameHeight, frameWidth, org.bytedeco.opencv.global.opencv_core.CV_8UC3);
     rendered.create(frameHeight, frameWidth, org.bytedeco.opencv.global.opencv_core.CV_8UC3);
-    renderedFrame();  // builds the wrapper now, not on the frame path
     ensureAudioCapacity(audioSamples);
   }
 
@@ -79,35 +74,60 @@ public final class FrameSlot {
   }
 
 
-  /**
-   * The rendered frame as a JavaCV Frame, made once and kept while the Mat keeps its size and type
-   * (so its buffer): the converter's own check allocates on every call. Synchronized: the sinks of a
-   * stream call this at once from their own threads, and the converter publishes its new Frame before
-   * filling it in, so an unguarded reader could get a Frame without an image.
-   */
-  public synchronized org.bytedeco.javacv.Frame renderedFrame() {
-    int rows = rendered.rows();
-    int cols = rendered.cols();
-    int type = rendered.type();
-    if (renderedWrapper == null || rows != wrappedRows || cols != wrappedCols || type != wrappedType) {
-      renderedWrapper = renderedConverter.convert(rendered);
-      renderedData = rendered.data();
-      wrappedRows = rows;
-      wrappedCols = cols;
-      wrappedType = type;
-    }
-    return renderedWrapper;
+  // What sinks read (RenderedFrame): the fields above, read-only.
+
+  @Override
+  public int stream() {
+    return stream;
   }
 
-  /** The rendered pixels (BGR, {@code renderedFrame().imageStride} bytes per row), for native encoders. */
-  public synchronized org.bytedeco.javacpp.BytePointer renderedData() {
-    renderedFrame();
-    return renderedData;
+  @Override
+  public long index() {
+    return index;
+  }
+
+  @Override
+  public long timestampMicros() {
+    return timestampMicros;
+  }
+
+  @Override
+  public long captureNanos() {
+    return captureNanos;
+  }
+
+  @Override
+  public Mat rendered() {
+    return rendered;
+  }
+
+  @Override
+  public byte[] mask() {
+    return mask;
+  }
+
+  @Override
+  public int maskHeight() {
+    return inputHeight;
+  }
+
+  @Override
+  public int maskWidth() {
+    return inputWidth;
+  }
+
+  @Override
+  public short[] audio() {
+    return audio;
+  }
+
+  @Override
+  public int audioSamples() {
+    return audioSamples;
   }
 
   /** Releases the slot's native buffers when the ring is torn down. */
   public void release() {
-    renderedConverter.close();
     frame.close();
     rendered.close();
   }

@@ -11,11 +11,14 @@ import com.lmax.disruptor.WaitStrategy;
  */
 public final class SignallingHandler<T> implements EventHandler<T> {
 
+  private final String name;
   private final EventHandler<T> stage;
   private final WaitStrategy waiters;
   private Sequence progress;
 
-  public SignallingHandler(EventHandler<T> stage, WaitStrategy waiters) {
+  /** {@code name} names the stage's thread ({@code segvid-NAME}), for profiles and thread dumps. */
+  public SignallingHandler(String name, EventHandler<T> stage, WaitStrategy waiters) {
+    this.name = name;
     this.stage = stage;
     this.waiters = waiters;
   }
@@ -34,6 +37,7 @@ public final class SignallingHandler<T> implements EventHandler<T> {
 
   @Override
   public void onStart() {
+    Thread.currentThread().setName("segvid-" + name);
     stage.onStart();
   }
 

@@ -1,9 +1,14 @@
 package io.segvid.pipeline.stage;
 
+import io.segvid.capture.Reconnect;
+import io.segvid.pipeline.StopSignal;
+import io.segvid.pipeline.StreamContext;
+import io.segvid.pipeline.metrics.PipelineMetrics;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import io.segvid.capture.SourceException;
 import io.segvid.capture.VideoSource;
+import io.segvid.inference.FrameTranslator;
 import io.segvid.pipeline.ring.FrameSlot;
 import java.nio.ShortBuffer;
 import java.util.concurrent.TimeUnit;
@@ -108,7 +113,7 @@ public final class CaptureStage {
   private void capture(int gen, VideoSource first) {
     VideoSource session = first;
     try (FrameMatView view = new FrameMatView();
-         Preprocessor pre = new Preprocessor(stream.inputSize())) {
+         FrameTranslator translator = new FrameTranslator(stream.inputSize(), stream.info().height(), stream.info().width())) {
       lastProgressNanos = System.nanoTime();
       while (!stop.requested() && gen == generation.get()) {
         if (session == null) {
@@ -139,7 +144,7 @@ public final class CaptureStage {
           continue;
         }
         lastProgressNanos = System.nanoTime();
-        publish(f, view, pre, gen);
+        publish(f, view, translator, gen);
       }
     } catch (RuntimeException e) {
       stop.fail(e);
@@ -215,7 +220,7 @@ public final class CaptureStage {
     }
   }
 
-  private void publish(Frame f, FrameMatView view, Preprocessor pre, int gen) {
+  private void publish(Frame f, FrameMatView view, FrameTranslator translator, int gen) {
     long started = System.nanoTime();
     if (f.image != null) {
       long seq = claim();
@@ -234,7 +239,7 @@ public final class CaptureStage {
         s.skipped = false;
         m.copyTo(s.frame);
         s.ensureModelSize(stream.inputSize().height(), stream.inputSize().width());
-        pre.apply(s.frame, s.modelInput);
+        translator.toInput(s.frame, s.modelInput);
       } finally {
         newest.set(stream.id(), seq);
         ring.publish(seq);

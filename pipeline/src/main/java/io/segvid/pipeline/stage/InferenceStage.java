@@ -1,5 +1,7 @@
 package io.segvid.pipeline.stage;
 
+import io.segvid.pipeline.StreamContext;
+import io.segvid.pipeline.metrics.PipelineMetrics;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.WaitStrategy;
@@ -79,6 +81,11 @@ public final class InferenceStage implements EventHandler<FrameSlot>, AutoClosea
   /** The last slot that every later stage may read: its batch and all batches before it ran. */
   public Sequence completed() {
     return completed;
+  }
+
+  @Override
+  public void onStart() {
+    Thread.currentThread().setName("segvid-inference");
   }
 
   @Override

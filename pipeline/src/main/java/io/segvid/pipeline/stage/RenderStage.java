@@ -1,5 +1,6 @@
 package io.segvid.pipeline.stage;
 
+import io.segvid.pipeline.metrics.PipelineMetrics;
 import com.lmax.disruptor.EventHandler;
 import io.segvid.pipeline.ring.FrameSlot;
 import io.segvid.render.FrameRenderer;

@@ -2,7 +2,7 @@ package io.segvid.trainer.cli;
 
 import io.segvid.inference.InputSize;
 import io.segvid.inference.ModelMetadata;
-import io.segvid.inference.Resize;
+import io.segvid.inference.FrameTranslator;
 import io.segvid.inference.SavedModelSegmenter;
 import io.segvid.inference.Segmenter;
 import io.segvid.trainer.data.LabelledImage;
@@ -73,12 +73,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     for (int i = 0; i < images.size(); i++) {
       LabelledImage img = images.get(i);
       InputSize size = InputSize.forFrame(img.height(), img.width(), meta);
-      byte[] in = Resize.rgb(img.rgb(), img.height(), img.width(), size.height(), size.width());
+      byte[] in = FrameTranslator.imageInput(img.rgb(), img.height(), img.width(), size);
       byte[][] masks = {new byte[size.pixels()]};
       long t0 = System.nanoTime();
       segmenter.segment(new byte[][] {in}, 1, size.height(), size.width(), masks);
       modelNanos[i] = System.nanoTime() - t0;
-      cm.add(img.labels(), Resize.mask(masks[0], size.height(), size.width(), img.height(), img.width()));
+      cm.add(img.labels(), FrameTranslator.imageMask(masks[0], size, img.height(), img.width()));
     }
     // The first frames include TensorFlow's one-off graph optimisation: leave them out of the timing.
     long[] steady = images.size() > 3 ? Arrays.copyOfRange(modelNanos, 2, modelNanos.length) : modelNanos.clone();

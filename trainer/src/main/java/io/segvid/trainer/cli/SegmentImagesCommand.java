@@ -2,8 +2,7 @@ package io.segvid.trainer.cli;
 
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
 
-import io.segvid.inference.InputSize;
-import io.segvid.inference.Resize;
+import io.segvid.inference.FrameTranslator;
 import io.segvid.inference.SavedModelSegmenter;
 import io.segvid.inference.Segmenter;
 import io.segvid.trainer.data.LabelledImageFolder;
@@ -79,11 +78,7 @@ public final class SegmentImagesCommand implements Callable<Integer> {
   }
 
   static Mask segment(Segmenter segmenter, byte[] rgb, int h, int w) {
-    InputSize size = InputSize.forFrame(h, w, segmenter.metadata());
-    byte[] in = Resize.rgb(rgb, h, w, size.height(), size.width());
-    byte[][] masks = {new byte[size.pixels()]};
-    segmenter.segment(new byte[][] {in}, 1, size.height(), size.width(), masks);
-    return new Mask(h, w, Resize.mask(masks[0], size.height(), size.width(), h, w));
+    return new Mask(h, w, FrameTranslator.segmentImage(segmenter, rgb, h, w));
   }
 
   /** A class-id mask, row-major. */

@@ -95,16 +95,11 @@ public final class Trainer {
   /** {@code initFrom}: an exported model whose weights start a new run (ignored when resuming). */
   public TrainingState run(boolean resume, Path initFrom) throws IOException, InterruptedException {
     Files.createDirectories(run.root());
-    float[] classWeights = switch (options.classWeights()) {
-      case "none" -> ClassWeights.uniform(classes.numClasses());
-      case "median-frequency" -> ClassWeights.medianFrequency(train, classes.numClasses());
-      default -> ClassWeights.parse(options.classWeights(), classes.numClasses());
-    };
+    float[] classWeights = classWeights();
     log.printf(Locale.ROOT, "class weights: %s%n", java.util.Arrays.toString(classWeights));
     int stepsPerEpoch = Math.max(1, train.size() / options.batchSize());
-    long totalSteps = (long) stepsPerEpoch * options.epochs();
     LearningRate lr = new LearningRate(options.schedule(), options.learningRate(),
-        (long) stepsPerEpoch * options.warmupEpochs(), totalSteps);
+        (long) stepsPerEpoch * options.warmupEpochs(), (long) stepsPerEpoch * options.epochs());
     BatchAssembler assembler = new BatchAssembler(options.cropHeight(), options.cropWidth(), options.augmentation(),
         classes.ignoreId(), classWeights);
     TrainingCurves curves = new TrainingCurves(run.root());
@@ -115,62 +110,16 @@ public final class Trainer {
     });
     try (TrainGraph graph = new TrainGraph(options.spec(), options.optimizer(), options.weightDecay(),
         options.bnMomentum(), threads, options.loss())) {
-      TrainingState state = TrainingState.START;
-      if (resume && Files.isRegularFile(run.checkpoint().resolve("state.json"))) {
-        graph.loadModel(WeightFile.read(run.checkpoint().resolve("model.weights")));
-        graph.loadOptimizer(WeightFile.read(run.checkpoint().resolve("optimizer.weights")));
-        state = JSON.readValue(run.checkpoint().resolve("state.json").toFile(), TrainingState.class);
-        log.printf(Locale.ROOT, "resuming after epoch %d (step %d, best val mIoU %.4f at epoch %d)%n",
-            state.epoch(), state.step(), state.bestMiou(), state.bestEpoch());
-      } else if (initFrom != null) {
-        graph.loadModel(io.segvid.trainer.model.SavedModelWeights.read(initFrom, graph.params().all().values()));
-        graph.loadOptimizer(graph.freshOptimizerValues());
-        log.printf(Locale.ROOT, "starting from the weights of %s, %,d parameters%n", initFrom, graph.params().parameterCount());
-      } else {
-        graph.loadModel(graph.freshModelValues(options.seed()));
-        graph.loadOptimizer(graph.freshOptimizerValues());
-        log.printf(Locale.ROOT, "fresh %s model, %,d parameters%n", options.spec().backbone(), graph.params().parameterCount());
-      }
+      TrainingState state = start(graph, resume, initFrom);
       for (int epoch = state.epoch() + 1; epoch <= options.epochs(); epoch++) {
         long started = System.nanoTime();
-        Random random = new Random(options.seed() * 1_000_003L + epoch);
-        List<LabelledImage> order = new ArrayList<>(train);
-        Collections.shuffle(order, random);
-        double lossSum = 0;
-        long step = state.step();
-        float currentLr = lr.at(step);
-        Future<BatchAssembler.Batch> next = prefetch.submit(() -> assembler.assemble(order.subList(0, options.batchSize()), random));
-        try (ProgressBar bar = progressBar(epoch, stepsPerEpoch)) {
-          for (int s = 0; s < stepsPerEpoch; s++) {
-            BatchAssembler.Batch batch = get(next);
-            if (s + 1 < stepsPerEpoch) {
-              int from = (s + 1) * options.batchSize();
-              next = prefetch.submit(() -> assembler.assemble(order.subList(from, from + options.batchSize()), random));
-            }
-            currentLr = lr.at(step);
-            float loss = step(graph, batch, currentLr, ++step);
-            if (!Float.isFinite(loss)) throw new IllegalStateException("loss became " + loss + " at step " + step + ": lower --lr");
-            lossSum += loss;
-            double seconds = (System.nanoTime() - started) / 1e9;
-            bar.step();
-            bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f lr %.2e %.1f img/s", lossSum / (s + 1), currentLr,
-                (s + 1) * options.batchSize() / seconds));
-          }
-        }
+        Epoch trained = trainEpoch(graph, epoch, state.step(), stepsPerEpoch, lr, assembler, prefetch);
         double seconds = (System.nanoTime() - started) / 1e9;
         double miou = Double.NaN;
         int bestEpoch = state.bestEpoch();
         double best = state.bestMiou();
         if (!val.isEmpty() && (epoch % options.valEvery() == 0 || epoch == options.epochs())) {
-          ConfusionMatrix cm = validate(graph, val);
-          miou = cm.meanIou();
-          log.printf(Locale.ROOT, "epoch %d %s mIoU %.4f pixel acc %.4f per class %s%n", epoch, valName, miou,
-              cm.pixelAccuracy(), formatIou(cm.iou()));
-          for (Map.Entry<String, List<LabelledImage>> r : reported.entrySet()) {
-            ConfusionMatrix other = validate(graph, r.getValue());
-            log.printf(Locale.ROOT, "epoch %d %s mIoU %.4f pixel acc %.4f per class %s%n", epoch, r.getKey(),
-                other.meanIou(), other.pixelAccuracy(), formatIou(other.iou()));
-          }
+          miou = validateAll(graph, epoch);
           if (miou > best) {
             best = miou;
             bestEpoch = epoch;
@@ -181,16 +130,92 @@ public final class Trainer {
           exportTo(graph.readModel(), run.bestModel());
         }
         double imgPerSec = stepsPerEpoch * options.batchSize() / seconds;
-        state = new TrainingState(epoch, step, best, bestEpoch, state.seconds() + seconds);
+        state = new TrainingState(epoch, trained.step(), best, bestEpoch, state.seconds() + seconds);
         checkpoint(graph, state);
-        curves.add(new TrainingCurves.Row(epoch, lossSum / stepsPerEpoch, currentLr, miou, imgPerSec));
+        curves.add(new TrainingCurves.Row(epoch, trained.meanLoss(), trained.lastLr(), miou, imgPerSec));
         log.printf(Locale.ROOT, "epoch %d/%d loss %.4f %.1f img/s %.0fs (total %.1f min)%n", epoch, options.epochs(),
-            lossSum / stepsPerEpoch, imgPerSec, seconds, state.seconds() / 60);
+            trained.meanLoss(), imgPerSec, seconds, state.seconds() / 60);
       }
       return state;
     } finally {
       prefetch.shutdownNow();
     }
+  }
+
+  private float[] classWeights() {
+    return switch (options.classWeights()) {
+      case "none" -> ClassWeights.uniform(classes.numClasses());
+      case "median-frequency" -> ClassWeights.medianFrequency(train, classes.numClasses());
+      default -> ClassWeights.parse(options.classWeights(), classes.numClasses());
+    };
+  }
+
+  /** Loads the weights the run starts from: its checkpoint (resume), an exported model, or fresh ones. */
+  private TrainingState start(TrainGraph graph, boolean resume, Path initFrom) throws IOException {
+    if (resume && Files.isRegularFile(run.checkpoint().resolve("state.json"))) {
+      graph.loadModel(WeightFile.read(run.checkpoint().resolve("model.weights")));
+      graph.loadOptimizer(WeightFile.read(run.checkpoint().resolve("optimizer.weights")));
+      TrainingState state = JSON.readValue(run.checkpoint().resolve("state.json").toFile(), TrainingState.class);
+      log.printf(Locale.ROOT, "resuming after epoch %d (step %d, best val mIoU %.4f at epoch %d)%n",
+          state.epoch(), state.step(), state.bestMiou(), state.bestEpoch());
+      return state;
+    }
+    if (initFrom != null) {
+      graph.loadModel(io.segvid.trainer.model.SavedModelWeights.read(initFrom, graph.params().all().values()));
+      graph.loadOptimizer(graph.freshOptimizerValues());
+      log.printf(Locale.ROOT, "starting from the weights of %s, %,d parameters%n", initFrom, graph.params().parameterCount());
+    } else {
+      graph.loadModel(graph.freshModelValues(options.seed()));
+      graph.loadOptimizer(graph.freshOptimizerValues());
+      log.printf(Locale.ROOT, "fresh %s model, %,d parameters%n", options.spec().backbone(), graph.params().parameterCount());
+    }
+    return TrainingState.START;
+  }
+
+  /** One epoch's outcome: the mean loss, the global step reached, the learning rate of its last step. */
+  private record Epoch(double meanLoss, long step, float lastLr) { }
+
+  /** One pass over the shuffled training images; the next batch is assembled while this one trains. */
+  private Epoch trainEpoch(TrainGraph graph, int epoch, long step, int stepsPerEpoch, LearningRate lr,
+                           BatchAssembler assembler, ExecutorService prefetch) throws InterruptedException {
+    long started = System.nanoTime();
+    Random random = new Random(options.seed() * 1_000_003L + epoch);
+    List<LabelledImage> order = new ArrayList<>(train);
+    Collections.shuffle(order, random);
+    double lossSum = 0;
+    float currentLr = lr.at(step);
+    Future<BatchAssembler.Batch> next = prefetch.submit(() -> assembler.assemble(order.subList(0, options.batchSize()), random));
+    try (ProgressBar bar = progressBar(epoch, stepsPerEpoch)) {
+      for (int s = 0; s < stepsPerEpoch; s++) {
+        BatchAssembler.Batch batch = get(next);
+        if (s + 1 < stepsPerEpoch) {
+          int from = (s + 1) * options.batchSize();
+          next = prefetch.submit(() -> assembler.assemble(order.subList(from, from + options.batchSize()), random));
+        }
+        currentLr = lr.at(step);
+        float loss = step(graph, batch, currentLr, ++step);
+        if (!Float.isFinite(loss)) throw new IllegalStateException("loss became " + loss + " at step " + step + ": lower --lr");
+        lossSum += loss;
+        double seconds = (System.nanoTime() - started) / 1e9;
+        bar.step();
+        bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f lr %.2e %.1f img/s", lossSum / (s + 1), currentLr,
+            (s + 1) * options.batchSize() / seconds));
+      }
+    }
+    return new Epoch(lossSum / stepsPerEpoch, step, currentLr);
+  }
+
+  /** Scores the selecting set (returned) and every reported set, and logs each with its per-class IoU. */
+  private double validateAll(TrainGraph graph, int epoch) {
+    ConfusionMatrix cm = validate(graph, val);
+    log.printf(Locale.ROOT, "epoch %d %s mIoU %.4f pixel acc %.4f per class %s%n", epoch, valName, cm.meanIou(),
+        cm.pixelAccuracy(), formatIou(cm.iou()));
+    for (Map.Entry<String, List<LabelledImage>> r : reported.entrySet()) {
+      ConfusionMatrix other = validate(graph, r.getValue());
+      log.printf(Locale.ROOT, "epoch %d %s mIoU %.4f pixel acc %.4f per class %s%n", epoch, r.getKey(),
+          other.meanIou(), other.pixelAccuracy(), formatIou(other.iou()));
+    }
+    return cm.meanIou();
   }
 
   private ProgressBar progressBar(int epoch, int steps) {

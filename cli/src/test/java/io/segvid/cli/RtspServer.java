@@ -1,0 +1,82 @@
+package io.segvid.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The test RTSP server (GStreamer gst-rtsp-server, src/test/resources/rtsp_server.py) as a process
+ * the tests start, kill, freeze and resume by PID.
+ */
+final class RtspServer implements AutoCloseable {
+
+  static final Path SCRIPT = Path.of("src/test/resources/rtsp_server.py");
+
+  final int port;
+  private Process process;
+
+  RtspServer(int port) {
+    this.port = port;
+  }
+
+  static RtspServer start() throws Exception {
+    RtspServer s = new RtspServer(freePort());
+    s.launch();
+    return s;
+  }
+
+  String url(String mount) {
+    return "rtsp://127.0.0.1:" + port + mount;
+  }
+
+  void launch() throws Exception {
+    process = new ProcessBuilder("/usr/bin/python3", SCRIPT.toString(), Integer.toString(port))
+        .redirectErrorStream(true).start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream()));
+    String line = FirstLine.of(process, out, 30, "the RTSP server");
+    if (!"ready".equals(line)) throw new IllegalStateException("RTSP server did not start: " + line);
+    Thread drain = new Thread(() -> {
+      try {
+        while (out.readLine() != null) { /* keep the pipe empty */ }
+      } catch (IOException ignored) {
+        // server gone
+      }
+    });
+    drain.setDaemon(true);
+    drain.start();
+  }
+
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  void freeze() throws Exception {
+    signal("STOP");
+  }
+
+  void resume() throws Exception {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws Exception {
+    new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor(5, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (process != null && process.isAlive()) {
+      resume();
+      kill();
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

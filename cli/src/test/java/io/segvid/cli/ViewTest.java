@@ -1,0 +1,141 @@
+package io.segvid.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The two ways to watch: the live window under a real X server (Xvfb), read back by a screenshot,
+ * and the browser page in a real headless Chromium, whose video must change between two loads and
+ * whose metrics must be filled in by the page's script.
+ */
+class ViewTest {
+
+  static final String TEST_SOURCE = "lavfi:testsrc2=size=640x360:rate=25";
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void windowShowsTheSegmentedVideoUnderXvfb() throws Exception {
+    Process xvfb = new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", "1280x720x24", "-nolisten", "tcp")
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      String display = ":" + FirstLine.of(xvfb, new BufferedReader(new InputStreamReader(xvfb.getInputStream())), 30, "Xvfb")
+          .strip();
+      try (SegvidProcess segvid = SegvidProcess.start(tmp.resolve("window.log"), Map.of("DISPLAY", display),
+          "--source", TEST_SOURCE, "--sink", "window")) {
+        segvid.awaitMoreFrames("frames shown", 15, 60);
+        Path shot = tmp.resolve("screen.png");
+        Process p = new ProcessBuilder("import", "-display", display, "-window", "root", shot.toString())
+            .redirectErrorStream(true).start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "screenshot failed");
+        BufferedImage img = ImageIO.read(shot.toFile());
+        // The 640x360 video: many colours (test pattern blended with class colours), not a blank screen.
+        int lit = 0;
+        Set<Integer> colours = new HashSet<>();
+        for (int y = 0; y < img.getHeight(); y += 2) {
+          for (int x = 0; x < img.getWidth(); x += 2) {
+            int rgb = img.getRGB(x, y) & 0xffffff;
+            if (rgb != 0) lit++;
+            colours.add(rgb);
+          }
+        }
+        int sampled = (img.getWidth() / 2) * (img.getHeight() / 2);
+        assertTrue(lit > 640 * 360 / 4 / 2, "window content covers the video: " + lit + " of " + sampled + " samples lit");
+        assertTrue(colours.size() > 200, "a picture, not a flat fill: " + colours.size() + " colours");
+        // The render stage's output, not the camera's: the legend's solid swatches of the class colours.
+        int swatches = 0;
+        for (int[] c : CAMVID_COLOURS) if (exactPixels(img, c) >= 30) swatches++;
+        assertTrue(swatches >= 3, "legend swatches of the class colours found: " + swatches + " of 11");
+        assertEquals(143, segvid.terminate(30), segvid.logText());
+      }
+    } finally {
+      xvfb.destroy();
+      xvfb.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The shipped model's class colours (samples/models/camvid/segvid-model.json). */
+  static final int[][] CAMVID_COLOURS = {{128, 128, 128}, {128, 0, 0}, {192, 192, 128}, {128, 64, 128}, {60, 40, 222},
+      {128, 128, 0}, {192, 128, 128}, {64, 64, 128}, {64, 0, 128}, {64, 64, 0}, {0, 128, 192}};
+
+  static int exactPixels(BufferedImage img, int[] rgb) {
+    int want = (rgb[0] << 16) | (rgb[1] << 8) | rgb[2];
+    int n = 0;
+    for (int y = 0; y < img.getHeight(); y++) {
+      for (int x = 0; x < img.getWidth(); x++) if ((img.getRGB(x, y) & 0xffffff) == want) n++;
+    }
+    return n;
+  }
+
+  @Test
+  void browserPageLoadsAndItsImageUpdates() throws Exception {
+    try (SegvidProcess segvid = SegvidProcess.start(tmp.resolve("page.log"), Map.of(), "--source", TEST_SOURCE)) {
+      segvid.awaitMoreFrames("frames served", 15, 60);
+      String url = "http://127.0.0.1:" + segvid.httpPort + "/";
+      BufferedImage first = ImageIO.read(chromium(url, "--screenshot=" + tmp.resolve("a.png"), "a").toFile());
+      segvid.awaitMoreFrames("frames between the two page loads", 10, 30);
+      BufferedImage second = ImageIO.read(chromium(url, "--screenshot=" + tmp.resolve("b.png"), "b").toFile());
+      // The <img> sits at the top left below the title; compare that region.
+      int changed = 0;
+      int lit = 0;
+      for (int y = 40; y < 390; y += 3) {
+        for (int x = 15; x < 650; x += 3) {
+          if (first.getRGB(x, y) != second.getRGB(x, y)) changed++;
+          if ((second.getRGB(x, y) & 0xffffff) != 0x111111) lit++;
+        }
+      }
+      assertTrue(lit > 10_000, "the video is on the page: " + lit);
+      assertTrue(changed > 1_000, "the video updates: " + changed + " pixels changed");
+
+      // The DOM is dumped when Chromium's timer fires; on a loaded machine the page's first metrics
+      // fetch may not have landed yet, so allow a few dumps.
+      String dom = "";
+      long rendered = -1;
+      for (int attempt = 0; attempt < 3 && rendered < 0; attempt++) {
+        dom = run(tmp.resolve("dom.txt"), chromiumArgs(url, "--dump-dom", "c" + attempt));
+        Matcher frames = Pattern.compile("id=\"frames\">(\\d+)<").matcher(dom);
+        if (frames.find()) rendered = Long.parseLong(frames.group(1));
+      }
+      assertTrue(dom.contains("<li><span class=\"sw\"") && dom.contains("pedestrian"), "legend of the model's classes");
+      assertTrue(rendered > 0, "live metrics filled in by the page: " + dom);
+      assertEquals(143, segvid.terminate(30));
+    }
+  }
+
+  private Path chromium(String url, String mode, String profile) throws Exception {
+    Path out = Path.of(mode.substring(mode.indexOf('=') + 1));
+    run(tmp.resolve(profile + ".log"), chromiumArgs(url, mode, profile));
+    assertTrue(Files.size(out) > 0, "no screenshot");
+    return out;
+  }
+
+  private List<String> chromiumArgs(String url, String mode, String profile) {
+    return new ArrayList<>(List.of("chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--user-data-dir=" + tmp.resolve("profile-" + profile), "--window-size=1100,500", "--timeout=3000", mode, url));
+  }
+
+  private static String run(Path log, List<String> cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(log.toFile()).start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "chromium hung");
+    return Files.readString(log);
+  }
+}

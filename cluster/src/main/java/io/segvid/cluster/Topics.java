@@ -1,0 +1,50 @@
+package io.segvid.cluster;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * The topics segvid uses: jobs (one record per submitted job, spread over partitions, each partition
+ * owned by one worker of the group at a time) and job status (compacted: the latest state of each job,
+ * keyed by job id). Created on first use when the cluster allows it; an operator may create them
+ * beforehand with other partition counts or replication.
+ */
+public final class Topics {
+
+  public static final String JOBS = "segvid.jobs";
+  public static final String JOB_STATUS = "segvid.job-status";
+  /** Upper bound on workers that can share the jobs; more partitions than workers is fine. */
+  static final int JOB_PARTITIONS = 12;
+
+  private Topics() { }
+
+  static void ensure(Admin admin) throws InterruptedException {
+    Set<String> existing;
+    try {
+      existing = admin.listTopics().names().get();
+    } catch (ExecutionException e) {
+      throw new ClusterException("cannot list the cluster's topics: " + e.getCause().getMessage());
+    }
+    List<NewTopic> missing = new java.util.ArrayList<>();
+    if (!existing.contains(JOBS)) missing.add(new NewTopic(JOBS, JOB_PARTITIONS, (short) -1));
+    if (!existing.contains(JOB_STATUS)) {
+      missing.add(new NewTopic(JOB_STATUS, 3, (short) -1).configs(Map.of(
+          TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+    }
+    if (missing.isEmpty()) return;
+    try {
+      admin.createTopics(missing).all().get();
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new ClusterException("cannot create topics " + missing.stream().map(NewTopic::name).toList() + ": "
+            + e.getCause().getMessage());
+      }
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package io.segvid.output;
+
+import io.segvid.capture.Redact;
+import io.segvid.config.LiveConfig;
+import io.segvid.inference.ModelMetadata;
+import io.segvid.capture.Reconnect;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes the segmented video to an RTSP server (H.264 via OpenH264, over TCP by default). When the
+ * server goes away or stops answering, it keeps the pipeline running, drops frames meanwhile and
+ * reconnects with backoff. Timestamps follow the capture clock so the stream plays in real time.
+ */
+public final class RtspSink extends LatestFrameSink {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RtspSink.class);
+
+  private final String url;
+  private final String name;
+  private final LiveConfig live;
+  private final Reconnect reconnect;
+  private FfmpegWriter writer;
+  private final Mat[] pixelMats = new Mat[2];
+  private final BytePointer[] pixelPointers = new BytePointer[2];
+  private final long[] pixelSizes = new long[2];
+  private int nextPixelSlot;
+  private SinkContext stream;
+  private long startNanos;
+  private int failures;
+  private long retryAtNanos;
+  private volatile long connects;
+
+  public RtspSink(String url, LiveConfig live) {
+    this.url = url;
+    this.name = Redact.url(url);
+    this.live = live;
+    this.reconnect = Reconnect.of(live);
+  }
+
+  @Override
+  public String describe() {
+    return name;
+  }
+
+  @Override
+  public void check() { }
+
+  @Override
+  public void open(SinkContext stream, ModelMetadata metadata) {
+    this.stream = stream;
+    startWorker("segvid-rtsp-out");
+  }
+
+  @Override
+  protected void deliver(Mat frame, long index, long captureNanos, long timestampMicros) throws Exception {
+    if (writer == null) {
+      if (System.nanoTime() < retryAtNanos) return;  // backing off: this frame is dropped
+      try {
+        connect(frame.cols(), frame.rows());
+      } catch (Exception e) {
+        scheduleRetry("cannot publish to " + name + ": " + firstLine(e));
+        return;
+      }
+    }
+    try {
+      writer.video(pixels(frame), frame.cols() * 3, (captureNanos - startNanos) / 1000);
+      failures = 0;
+    } catch (Exception e) {
+      disconnect();
+      scheduleRetry("publishing to " + name + " failed: " + firstLine(e));
+    }
+  }
+
+  private void connect(int width, int height) throws Exception {
+    double fps = stream.info().frameRate();
+    Map<String, String> options = new LinkedHashMap<>();
+    options.put("rtsp_transport", live.transport());
+    options.put("timeout", Long.toString((long) (live.timeoutSeconds() * 1_000_000)));
+    FfmpegWriter w = new FfmpegWriter(url, new FfmpegWriter.Settings("rtsp", width, height, fps, avcodec.AV_CODEC_ID_H264,
+        avutil.AV_PIX_FMT_YUV420P, Math.max(1, (int) Math.round(fps / 2)),  // a new viewer gets a picture within 0.5 s
+        (long) Math.min(20_000_000, width * (long) height * fps * 0.1), 0, 0, options));
+    try {
+      w.start();
+    } catch (Exception e) {
+      w.close();
+      throw e;
+    }
+    writer = w;
+    startNanos = System.nanoTime();
+    connects++;
+    if (connects > 1 || failures > 0) LOG.info("{}: publishing again", name);
+  }
+
+  private void scheduleRetry(String why) {
+    long delay = reconnect.delayMillis(failures++);
+    retryAtNanos = System.nanoTime() + delay * 1_000_000;
+    LOG.warn("{}; retrying in {} ms", why, delay);
+  }
+
+  private void disconnect() {
+    if (writer != null) {
+      writer.close();
+      writer = null;
+    }
+  }
+
+  /**
+   * The Mat's pixels. LatestFrameSink hands over one of two Mats whose buffers change only with their
+   * size, so the pointer of each is kept (asking the Mat allocates a wrapper every time).
+   */
+  private BytePointer pixels(Mat frame) {
+    for (int i = 0; i < pixelMats.length; i++) {
+      if (pixelMats[i] == frame && pixelSizes[i] == sizeKey(frame)) return pixelPointers[i];
+    }
+    int i = nextPixelSlot++ % pixelMats.length;
+    pixelMats[i] = frame;
+    pixelSizes[i] = sizeKey(frame);
+    pixelPointers[i] = frame.data();
+    return pixelPointers[i];
+  }
+
+  private static long sizeKey(Mat m) {
+    return (long) m.rows() << 32 | m.cols();
+  }
+
+  @Override
+  public void finish() {
+    stopWorker();
+  }
+
+  @Override
+  public void close() {
+    stopWorker();
+    if (!workerRunning()) {  // a worker blocked on a frozen server keeps its writer
+      disconnect();
+      releaseFrames();
+    }
+  }
+
+  private static String firstLine(Throwable e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return Redact.url(m.lines().findFirst().orElse(m));
+  }
+
+}
