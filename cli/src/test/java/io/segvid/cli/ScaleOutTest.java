@@ -1,0 +1,146 @@
+package io.segvid.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.segvid.cluster.JobQueue;
+import io.segvid.cluster.JobStatus;
+import io.segvid.cluster.KafkaSettings;
+import io.segvid.testkit.Media;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Workers sharing jobs through a real Kafka broker (KRaft, its own process), two worker processes as
+ * users start them: jobs spread over both; a worker SIGKILLed in the middle of a job leaves it to the
+ * other, and every output ends up complete, once, with no temporary file left; a bad job is reported
+ * failed with its reason and not retried.
+ */
+class ScaleOutTest {
+
+  @TempDir
+  Path tmp;
+
+  private final List<Process> workers = new ArrayList<>();
+
+  private Process worker(String bootstrap, String id) throws Exception {
+    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.segvid.cli.Segvid", "worker", "--kafka", bootstrap,
+        "--id", id, "--model", Media.MODEL.toString(), "--threads", "1");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve(id + ".log").toFile());
+    pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "3");
+    Process p = pb.start();
+    workers.add(p);
+    return p;
+  }
+
+  private String log(String id) {
+    try {
+      return Files.readString(tmp.resolve(id + ".log"));
+    } catch (Exception e) {
+      return "";
+    }
+  }
+
+  private static void await(String what, long seconds, java.util.concurrent.Callable<Boolean> condition) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      if (condition.call()) return;
+      Thread.sleep(200);
+    }
+    throw new AssertionError(what + ": not within " + seconds + " s");
+  }
+
+  private static int groupMembersWithPartitions(String bootstrap) {
+    java.util.Properties p = new java.util.Properties();
+    p.put("bootstrap.servers", bootstrap);
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+      return (int) admin.describeConsumerGroups(List.of(KafkaSettings.DEFAULT_GROUP)).describedGroups()
+          .get(KafkaSettings.DEFAULT_GROUP).get(10, TimeUnit.SECONDS).members().stream()
+          .filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
+  @Test
+  void jobsSpreadSurviveAKilledWorkerAndBadJobsFail() throws Exception {
+    Path clip = tmp.resolve("clip.mp4");
+    int clipFrames = Media.reencode(Media.VIDEO, clip, "mp4", avcodec.AV_CODEC_ID_MPEG4, 48);
+    int videoFrames = Media.probe(Media.VIDEO).frames();
+    Path out = Files.createDirectories(tmp.resolve("out"));
+    try (KafkaBroker broker = KafkaBroker.start(tmp.resolve("kafka"));
+         JobQueue queue = new JobQueue(KafkaSettings.of(broker.bootstrap, null, null))) {
+      Process first = worker(broker.bootstrap, "w1");
+      worker(broker.bootstrap, "w2");
+      await("both workers owning partitions", 120, () -> groupMembersWithPartitions(broker.bootstrap) == 2);
+
+      // Short jobs: spread over both workers, each output complete.
+      Map<String, Path> outputs = new HashMap<>();
+      for (int i = 0; i < 4; i++) {
+        Path o = out.resolve("short-" + i + ".mp4");
+        outputs.put(queue.submit(clip.toString(), List.of("file:" + o)), o);
+      }
+      Set<String> ran = new HashSet<>();
+      for (var e : outputs.entrySet()) {
+        JobStatus s = queue.await(e.getKey(), Duration.ofMinutes(5));
+        assertEquals(JobStatus.State.DONE, s.state(), s.toString() + "\n" + log("w1") + log("w2"));
+        ran.add(s.worker());
+        assertEquals(clipFrames, Media.probe(e.getValue()).frames(), "every frame of job " + e.getKey());
+      }
+      assertEquals(Set.of("w1", "w2"), ran, "jobs spread over both workers");
+
+      // Two long jobs, one each; the first worker is killed in the middle of its job.
+      Path a = out.resolve("long-a.mp4");
+      Path b = out.resolve("long-b.mp4");
+      String jobA = queue.submit(Media.VIDEO.toString(), List.of("file:" + a));
+      String jobB = queue.submit(Media.VIDEO.toString(), List.of("file:" + b));
+      await("w1 running a long job", 120, () -> queue.statuses().stream().anyMatch(s ->
+          (s.id().equals(jobA) || s.id().equals(jobB)) && s.state() == JobStatus.State.RUNNING && "w1".equals(s.worker())));
+      Thread.sleep(2_000);  // well into it: the temporary output exists
+      first.destroyForcibly();  // SIGKILL
+      assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+      for (String job : List.of(jobA, jobB)) {
+        JobStatus s = queue.await(job, Duration.ofMinutes(5));
+        assertEquals(JobStatus.State.DONE, s.state(), s + "\n" + log("w2"));
+        assertEquals("w2", s.worker(), "the survivor finished it");
+      }
+      assertEquals(videoFrames, Media.probe(a).frames(), "the redone job's output is complete");
+      assertEquals(videoFrames, Media.probe(b).frames());
+
+      // A job whose source cannot be read: failed, with its reason, and not retried.
+      String bad = queue.submit(tmp.resolve("missing.mp4").toString(), List.of("file:" + out.resolve("bad.mp4")));
+      JobStatus failed = queue.await(bad, Duration.ofMinutes(2));
+      assertEquals(JobStatus.State.FAILED, failed.state());
+      assertTrue(failed.error().contains("missing.mp4") && !failed.error().contains("\n"), failed.error());
+      Thread.sleep(3_000);
+      assertEquals(JobStatus.State.FAILED, queue.statuses().stream().filter(s -> s.id().equals(bad)).findFirst()
+          .orElseThrow().state(), "not retried");
+      assertFalse(Files.exists(out.resolve("bad.mp4")));
+
+      try (Stream<Path> files = Files.list(out)) {
+        List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
+        assertEquals(List.of("long-a.mp4", "long-b.mp4", "short-0.mp4", "short-1.mp4", "short-2.mp4", "short-3.mp4"),
+            names, "each output once, no temporary file left");
+      }
+    } finally {
+      for (Process p : workers) {
+        p.destroy();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
+      }
+    }
+  }
+}
