@@ -3,6 +3,7 @@ package io.segvid.cli;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.segvid.capture.LiveOptions;
 import io.segvid.capture.Sources;
+import io.segvid.cluster.KafkaFrameSink;
 import io.segvid.config.ModelConfig;
 import io.segvid.config.PipelineConfig;
 import io.segvid.inference.InputScaling;
@@ -74,7 +75,9 @@ final class PipelineLauncher {
     for (int i = 0; i < n; i++) {
       List<FrameSink> sinks = new ArrayList<>();
       for (String s : config.sinks()) {
-        sinks.add(Sinks.parse(perStream(s, i, n), config.recording(), config.live(), () -> stop.request("window closed")));
+        String spec = perStream(s, i, n);
+        sinks.add(spec.startsWith(KafkaFrameSink.SCHEME) ? KafkaFrameSink.parse(spec, new java.util.Properties())
+            : Sinks.parse(spec, config.recording(), config.live(), () -> stop.request("window closed")));
       }
       specs.add(new Pipeline.StreamSpec(Sources.parse(config.sources().get(i),
           new LiveOptions(config.live().transport(), config.live().timeoutSeconds())), sinks));

@@ -15,7 +15,7 @@ public final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--source", description = "A video file (repeat for several streams).")
   List<String> sources = new ArrayList<>();
-  @Option(names = "--sink", description = "file:PATH, masks:DIR, stats:FILE.jsonl, preview:FILE.png[@N], window (repeatable).")
+  @Option(names = "--sink", description = "file:PATH, masks:DIR, stats:FILE.jsonl, preview:FILE.png[@N], window, rtsp://HOST:PORT/PATH, http://127.0.0.1:PORT, kafka://HOST:PORT/TOPIC (repeatable).")
   List<String> sinks = new ArrayList<>();
   @Mixin
   RunOptions options;

@@ -76,6 +76,34 @@ class ScaleOutTest {
     }
   }
 
+  /** The results topic holds one record per frame of the job, keyed by stream, fractions summing to 1. */
+  private static void assertResults(String bootstrap, String job, int frames) throws Exception {
+    java.util.Properties p = new java.util.Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("auto.offset.reset", "earliest");
+    p.put("key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+    p.put("value.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+    Set<Long> indices = new HashSet<>();
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    try (org.apache.kafka.clients.consumer.KafkaConsumer<String, String> c = new org.apache.kafka.clients.consumer.KafkaConsumer<>(p)) {
+      c.assign(c.partitionsFor("segvid.results").stream()
+          .map(i -> new org.apache.kafka.common.TopicPartition(i.topic(), i.partition())).toList());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (indices.size() < frames && System.nanoTime() < deadline) {
+        for (var r : c.poll(Duration.ofMillis(500))) {
+          var node = json.readTree(r.value());
+          assertEquals("clip", r.key());
+          assertEquals(job, node.get("job").asText());
+          double sum = 0;
+          for (var f : node.get("fractions")) sum += f.asDouble();
+          assertEquals(1.0, sum, 0.01, r.value());
+          indices.add(node.get("index").asLong());
+        }
+      }
+    }
+    assertEquals(frames, indices.size(), "one record per frame");
+  }
+
   @Test
   void jobsSpreadSurviveAKilledWorkerAndBadJobsFail() throws Exception {
     Path clip = tmp.resolve("clip.mp4");
@@ -90,9 +118,14 @@ class ScaleOutTest {
 
       // Short jobs: spread over both workers, each output complete.
       Map<String, Path> outputs = new HashMap<>();
+      String withResults = null;
       for (int i = 0; i < 4; i++) {
         Path o = out.resolve("short-" + i + ".mp4");
-        outputs.put(queue.submit(clip.toString(), List.of("file:" + o)), o);
+        List<String> sinks = i == 0 ? List.of("file:" + o, "kafka://" + broker.bootstrap + "/segvid.results?stream=clip")
+            : List.of("file:" + o);
+        String id = queue.submit(clip.toString(), sinks);
+        if (i == 0) withResults = id;
+        outputs.put(id, o);
       }
       Set<String> ran = new HashSet<>();
       for (var e : outputs.entrySet()) {
@@ -102,6 +135,7 @@ class ScaleOutTest {
         assertEquals(clipFrames, Media.probe(e.getValue()).frames(), "every frame of job " + e.getKey());
       }
       assertEquals(Set.of("w1", "w2"), ran, "jobs spread over both workers");
+      assertResults(broker.bootstrap, withResults, clipFrames);
 
       // Two long jobs, one each; the first worker is killed in the middle of its job.
       Path a = out.resolve("long-a.mp4");

@@ -35,7 +35,7 @@ public final class JobQueue implements AutoCloseable {
 
   /** Puts a job on the jobs topic (and QUEUED on the status topic); returns its id. */
   public String submit(String source, List<String> sinks) throws InterruptedException {
-    new TempOutputs(sinks, "check");  // refuses sinks a batch job cannot have, before anything is queued
+    new TempOutputs(sinks, "check", "check");  // refuses sinks a batch job cannot have, before anything is queued
     String id = UUID.randomUUID().toString().substring(0, 8);
     JobSpec job = new JobSpec(id, source, List.copyOf(sinks), System.currentTimeMillis());
     int partition = shortestQueue();

@@ -29,15 +29,21 @@ final class TempOutputs {
   private final List<String> sinks = new ArrayList<>();
 
   /**
-   * Maps each sink of a job to a temporary one. Only file outputs can be made atomic: a job naming a
-   * window, a network stream or a page is refused with a one-line reason.
+   * Maps each file sink of a job to a temporary one (results on Kafka pass through, tagged with the
+   * job id). Only file outputs can be made atomic: a job naming a window, a network stream or a page
+   * is refused with a one-line reason.
    */
-  TempOutputs(List<String> jobSinks, String worker) {
+  TempOutputs(List<String> jobSinks, String worker, String jobId) {
     for (String sink : jobSinks) {
+      if (sink.startsWith(KafkaFrameSink.SCHEME)) {
+        // Records, not a file: they carry the job id, and a redone job's duplicates the same frame index.
+        sinks.add(sink.contains("job=") ? sink : sink + (sink.contains("?") ? "&" : "?") + "job=" + jobId);
+        continue;
+      }
       int colon = sink.indexOf(':');
       String kind = colon < 0 ? sink : sink.substring(0, colon);
       if (!List.of("file", "masks", "stats").contains(kind)) {
-        throw new IllegalArgumentException("sink '" + sink + "' cannot be a batch job's output (use file:, masks: or stats:)");
+        throw new IllegalArgumentException("sink '" + sink + "' cannot be a batch job's output (use file:, masks:, stats: or kafka://)");
       }
       Path target = Path.of(sink.substring(colon + 1)).toAbsolutePath().normalize();
       Path temp = target.resolveSibling(tempName(target.getFileName().toString(), worker));

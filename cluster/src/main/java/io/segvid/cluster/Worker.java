@@ -112,7 +112,7 @@ public final class Worker implements AutoCloseable {
     }
     TempOutputs outputs;
     try {
-      outputs = new TempOutputs(job.sinks(), id);
+      outputs = new TempOutputs(job.sinks(), id, job.id());
       outputs.clean();
     } catch (IllegalArgumentException | java.io.IOException e) {
       finish(job, tp, record.offset(), JobRunner.Result.failed(e.getMessage()), 0);

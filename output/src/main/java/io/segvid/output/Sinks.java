@@ -8,7 +8,7 @@ import java.nio.file.Path;
 public final class Sinks {
 
   public static final String USAGE =
-      "file:PATH(.mp4|.mkv|.mov|.ts), masks:DIR, stats:FILE.jsonl, preview:FILE.png[@N], window, rtsp://HOST:PORT/PATH, http://127.0.0.1:PORT";
+      "file:PATH(.mp4|.mkv|.mov|.ts), masks:DIR, stats:FILE.jsonl, preview:FILE.png[@N], window, rtsp://HOST:PORT/PATH, http://127.0.0.1:PORT, kafka://HOST:PORT/TOPIC";
 
   private Sinks() { }
 
