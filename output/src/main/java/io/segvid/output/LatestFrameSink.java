@@ -51,7 +51,7 @@ public abstract class LatestFrameSink implements FrameSink {
       long captureNanos;
       long timestamp;
       synchronized (lock) {
-        while (!hasPending && !closed) {
+        if (!hasPending && !closed) {
           try {
             lock.wait(200);
           } catch (InterruptedException e) {
@@ -59,13 +59,27 @@ public abstract class LatestFrameSink implements FrameSink {
           }
         }
         if (closed) return;
-        Mat t = working;
-        working = pending;
-        pending = t;
-        hasPending = false;
-        index = pendingIndex;
-        captureNanos = pendingCaptureNanos;
-        timestamp = pendingTimestamp;
+        if (!hasPending) {
+          index = -1;
+          captureNanos = 0;
+          timestamp = 0;
+        } else {
+          Mat t = working;
+          working = pending;
+          pending = t;
+          hasPending = false;
+          index = pendingIndex;
+          captureNanos = pendingCaptureNanos;
+          timestamp = pendingTimestamp;
+        }
+      }
+      if (index < 0) {
+        try {
+          idle();  // outside the lock: the ring's thread keeps handing frames over meanwhile
+        } catch (Exception | LinkageError e) {
+          LOG.warn("{}: {}", describe(), e.getMessage());
+        }
+        continue;
       }
       try {
         deliver(working, index, captureNanos, timestamp);
@@ -77,6 +91,9 @@ public abstract class LatestFrameSink implements FrameSink {
 
   /** Sends one frame; runs on the sink's own thread. Failures are logged and the next frame tried. */
   protected abstract void deliver(Mat frame, long index, long captureNanos, long timestampMicros) throws Exception;
+
+  /** Called on the worker's thread when no frame came for a while (200 ms): time to reconnect ahead of frames. */
+  protected void idle() throws Exception { }
 
   /** Frames replaced in the mailbox before the worker took them. */
   public long skipped() {

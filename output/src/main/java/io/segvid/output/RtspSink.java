@@ -32,7 +32,11 @@ public final class RtspSink extends LatestFrameSink {
   private final long[] pixelSizes = new long[2];
   private int nextPixelSlot;
   private SinkContext stream;
-  private long startNanos;
+  /** captureNanos of the first frame sent on the current connection; -1 before it. */
+  private long startNanos = -1;
+  /** Size of the frames last delivered (the writer's size while connected); 0 before the first. */
+  private int width;
+  private int height;
   private int failures;
   private long retryAtNanos;
   private volatile long connects;
@@ -60,21 +64,42 @@ public final class RtspSink extends LatestFrameSink {
 
   @Override
   protected void deliver(Mat frame, long index, long captureNanos, long timestampMicros) throws Exception {
+    if (writer != null && (frame.cols() != width || frame.rows() != height)) disconnect();  // the source came back resized
+    width = frame.cols();
+    height = frame.rows();
     if (writer == null) {
       if (System.nanoTime() < retryAtNanos) return;  // backing off: this frame is dropped
       try {
-        connect(frame.cols(), frame.rows());
+        connect(width, height);
       } catch (Exception e) {
         scheduleRetry("cannot publish to " + name + ": " + firstLine(e));
         return;
       }
     }
     try {
-      writer.video(pixels(frame), frame.cols() * 3, (captureNanos - startNanos) / 1000);
+      // Timestamps start at the first frame sent on this connection, even one made idle long before:
+      // a stream that opens with a gap makes the server and its viewers wait it out.
+      if (startNanos < 0) startNanos = captureNanos;
+      writer.video(pixels(frame), frame.cols() * 3, Math.max(0, captureNanos - startNanos) / 1000);
       failures = 0;
     } catch (Exception e) {
       disconnect();
       scheduleRetry("publishing to " + name + " failed: " + firstLine(e));
+    }
+  }
+
+  /**
+   * While no frames come (the camera is away too, or the pipeline is between frames) a lost server
+   * is reconnected ahead of them, at the backoff's pace: when frames resume the stream is already
+   * published and viewers are already connected, instead of paying for the connection then.
+   */
+  @Override
+  protected void idle() {
+    if (writer != null || width == 0 || System.nanoTime() < retryAtNanos) return;
+    try {
+      connect(width, height);
+    } catch (Exception e) {
+      scheduleRetry("cannot publish to " + name + ": " + firstLine(e));
     }
   }
 
@@ -93,9 +118,10 @@ public final class RtspSink extends LatestFrameSink {
       throw e;
     }
     writer = w;
-    startNanos = System.nanoTime();
+    startNanos = -1;
     connects++;
     if (connects > 1 || failures > 0) LOG.info("{}: publishing again", name);
+    failures = 0;  // a connection that then fails is retried at the backoff's start, not its cap
   }
 
   private void scheduleRetry(String why) {
