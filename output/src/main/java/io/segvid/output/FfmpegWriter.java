@@ -35,6 +35,8 @@ import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
 import static org.bytedeco.ffmpeg.global.avutil.av_d2q;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_I;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_NONE;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
@@ -52,7 +54,6 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 
 import io.segvid.capture.FfmpegError;
 import java.io.IOException;
-import java.util.Map;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
@@ -84,20 +85,8 @@ public final class FfmpegWriter implements AutoCloseable {
   private static final int EAGAIN = FfmpegError.EAGAIN;
   private static final int EOF = org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 
-  /** What to write: container, video codec and its settings, optional audio, muxer options. */
-  public record Settings(String format, int width, int height, double frameRate, int codecId, int pixelFormat,
-                         int gopSize, long bitRate, int audioChannels, int sampleRate, Map<String, String> options) {
-    public Settings {
-      options = Map.copyOf(options);
-    }
-
-    boolean audio() {
-      return audioChannels > 0 && sampleRate > 0;
-    }
-  }
-
   private final String target;
-  private final Settings settings;
+  private final EncoderSettings settings;
   private AVFormatContext output;
   private AVPacket packet;
   private final Encoder video = new Encoder();
@@ -108,6 +97,7 @@ public final class FfmpegWriter implements AutoCloseable {
   private PointerPointer<?> sourcePlanes;
   private IntPointer sourceStrides;
   private long lastVideoPts = -1;
+  private long lastKeyframeMicros = Long.MIN_VALUE;
   private double ptsPerMicro;
   private SwrContext resampler;
   private AVAudioFifo fifo;
@@ -136,7 +126,7 @@ public final class FfmpegWriter implements AutoCloseable {
     }
   }
 
-  public FfmpegWriter(String target, Settings settings) {
+  public FfmpegWriter(String target, EncoderSettings settings) {
     this.target = target;
     this.settings = settings;
   }
@@ -304,6 +294,10 @@ public final class FfmpegWriter implements AutoCloseable {
     sourceStrides.put(0, stride);
     sws_scale(scaler, sourcePlanes, sourceStrides, 0, encodedHeight, video.planes, video.strides);
     video.frame.pts(pts);
+    boolean forceKey = settings.keyframeMicros() > 0 && (lastKeyframeMicros == Long.MIN_VALUE
+        || micros - lastKeyframeMicros >= settings.keyframeMicros());
+    if (forceKey) lastKeyframeMicros = micros;
+    video.frame.pict_type(forceKey ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE);
     send(video, video.frame);
   }
 

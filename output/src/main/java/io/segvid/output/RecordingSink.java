@@ -91,7 +91,7 @@ public final class RecordingSink implements FrameSink {
       options.put("avoid_negative_ts", "make_non_negative");
     }
     options.put("flush_packets", "1");
-    FfmpegWriter w = new FfmpegWriter(file.toString(), new FfmpegWriter.Settings(format, width, height, fps,
+    FfmpegWriter w = new FfmpegWriter(file.toString(), new EncoderSettings(format, width, height, fps,
         codecId(config.codec()), pixelFormat(config.codec()), Math.max(1, (int) Math.round(fps * config.gopSeconds())),
         bitrate, audio ? stream.info().audioChannels() : 0, audio ? stream.info().sampleRate() : 0, options));
     try {

@@ -108,9 +108,10 @@ public final class RtspSink extends LatestFrameSink {
     Map<String, String> options = new LinkedHashMap<>();
     options.put("rtsp_transport", live.transport());
     options.put("timeout", Long.toString((long) (live.timeoutSeconds() * 1_000_000)));
-    FfmpegWriter w = new FfmpegWriter(url, new FfmpegWriter.Settings("rtsp", width, height, fps, avcodec.AV_CODEC_ID_H264,
+    FfmpegWriter w = new FfmpegWriter(url, new EncoderSettings("rtsp", width, height, fps, avcodec.AV_CODEC_ID_H264,
         avutil.AV_PIX_FMT_YUV420P, Math.max(1, (int) Math.round(fps / 2)),  // a new viewer gets a picture within 0.5 s
-        (long) Math.min(20_000_000, width * (long) height * fps * 0.1), 0, 0, options));
+        (long) Math.min(20_000_000, width * (long) height * fps * 0.1), 0, 0, options,
+        500_000));  // and every 0.5 s of stream time, however few frames a live source delivers
     try {
       w.start();
     } catch (Exception e) {

@@ -25,12 +25,43 @@ class WriterTest {
   /** A writer whose muxer cannot be made is still closed cleanly: close() frees what it has, never throws. */
   @Test
   void aWriterThatFailedToStartClosesWithoutThrowing() {
-    FfmpegWriter w = new FfmpegWriter(tmp.resolve("x.out").toString(), new FfmpegWriter.Settings("no-such-muxer", 64, 48,
+    FfmpegWriter w = new FfmpegWriter(tmp.resolve("x.out").toString(), new EncoderSettings("no-such-muxer", 64, 48,
         10, avcodec.AV_CODEC_ID_MPEG4, avutil.AV_PIX_FMT_YUV420P, 10, 200_000, 0, 0, Map.of()));
     java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, w::start);
     org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("no-such-muxer"), e.getMessage());
     org.junit.jupiter.api.Assertions.assertDoesNotThrow(w::close);
     org.junit.jupiter.api.Assertions.assertDoesNotThrow(w::close, "closing twice is harmless");
+  }
+
+  /**
+   * A live stream delivering fewer frames than its nominal rate still gets a keyframe every
+   * keyframeMicros of stream time (a viewer joining waits at most that long), while a GOP counted in
+   * frames alone would give one every 10 s here.
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {0, 300_000})
+  void keyframesEveryKeyframeMicrosOfStreamTime(long keyframeMicros) throws Exception {
+    Path file = tmp.resolve("keys-" + keyframeMicros + ".mkv");
+    try (FfmpegWriter w = new FfmpegWriter(file.toString(), new EncoderSettings("matroska", 64, 48, 25,
+        avcodec.AV_CODEC_ID_H264, avutil.AV_PIX_FMT_YUV420P, 250, 200_000, 0, 0, Map.of(), keyframeMicros));
+         BytePointer grey = new BytePointer(64 * 48 * 3)) {
+      w.start();
+      for (int i = 0; i < 30; i++) w.video(grey, 64 * 3, i * 100_000L);  // 10 fps delivered of a 25 fps stream
+      w.finish();
+    }
+    int keys = 0;
+    int frames = 0;
+    try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toString())) {
+      g.start();
+      Frame f;
+      while ((f = g.grabImage()) != null) {
+        frames++;
+        if (f.keyFrame) keys++;
+      }
+    }
+    assertEquals(30, frames);
+    // 3 s of stream time: a keyframe at 0, 0.3, 0.6, ... 2.7 s.
+    assertEquals(keyframeMicros == 0 ? 1 : 10, keys, "keyframes");
   }
 
   @ParameterizedTest
@@ -39,7 +70,7 @@ class WriterTest {
     Path file = tmp.resolve("tone-" + rate + ".mkv");
     int seconds = 3;
     double hz = 440;
-    try (FfmpegWriter w = new FfmpegWriter(file.toString(), new FfmpegWriter.Settings("matroska", 64, 48, 10,
+    try (FfmpegWriter w = new FfmpegWriter(file.toString(), new EncoderSettings("matroska", 64, 48, 10,
         avcodec.AV_CODEC_ID_MPEG4, avutil.AV_PIX_FMT_YUV420P, 10, 200_000, 1, rate, Map.of()));
          BytePointer grey = new BytePointer(64 * 48 * 3)) {
       w.start();
@@ -92,7 +123,7 @@ class WriterTest {
     int h = 91;
     Path file = tmp.resolve("odd-" + codec + ".mkv");
     boolean h264 = codec.equals("h264");
-    try (FfmpegWriter writer = new FfmpegWriter(file.toString(), new FfmpegWriter.Settings("matroska", w, h, 10,
+    try (FfmpegWriter writer = new FfmpegWriter(file.toString(), new EncoderSettings("matroska", w, h, 10,
         h264 ? avcodec.AV_CODEC_ID_H264 : avcodec.AV_CODEC_ID_MPEG4, avutil.AV_PIX_FMT_YUV420P, 10, 2_000_000, 0, 0, Map.of()));
          BytePointer bgr = new BytePointer((long) w * h * 3)) {
       for (int y = 0; y < h; y++) {
