@@ -106,7 +106,9 @@ public final class Sources {
 
   private static Map<String, String> lowLatency() {
     Map<String, String> o = new LinkedHashMap<>();
-    o.put("fflags", "nobuffer");
+    // No fflags=nobuffer: it drops the packets the probe read, the keyframe among them, so the first
+    // picture would wait for the camera's next keyframe (about 0.9 s with a 1 s GOP) after every
+    // (re)connect. The probe reads little (below), and stale frames are skipped downstream anyway.
     o.put("flags", "low_delay");
     o.put(FfmpegSource.QUICK_PROBE, "32768");
     o.put("analyzeduration", "0");

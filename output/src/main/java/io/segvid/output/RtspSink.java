@@ -79,7 +79,10 @@ public final class RtspSink extends LatestFrameSink {
     try {
       // Timestamps start at the first frame sent on this connection, even one made idle long before:
       // a stream that opens with a gap makes the server and its viewers wait it out.
-      if (startNanos < 0) startNanos = captureNanos;
+      if (startNanos < 0) {
+        startNanos = captureNanos;
+        if (connects > 1) LOG.info("{}: first frame out, {} ms after its capture", name, (System.nanoTime() - captureNanos) / 1_000_000);
+      }
       writer.video(pixels(frame), frame.cols() * 3, Math.max(0, captureNanos - startNanos) / 1000);
       failures = 0;
     } catch (Exception e) {

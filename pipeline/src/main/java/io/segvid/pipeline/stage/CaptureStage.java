@@ -110,6 +110,9 @@ public final class CaptureStage {
     t.start();
   }
 
+  /** When the current session was reopened, until its first picture; 0 otherwise. Capture thread only. */
+  private long reconnectedNanos;
+
   private void capture(int gen, VideoSource first) {
     VideoSource session = first;
     try (FrameMatView view = new FrameMatView();
@@ -119,6 +122,7 @@ public final class CaptureStage {
         if (session == null) {
           session = reopen(gen);
           if (session == null) break;
+          reconnectedNanos = System.nanoTime();
         }
         Frame f;
         String problem = null;
@@ -144,6 +148,10 @@ public final class CaptureStage {
           continue;
         }
         lastProgressNanos = System.nanoTime();
+        if (reconnectedNanos != 0 && f.image != null) {
+          LOG.info("{}: first frame {} ms after reconnecting", stream.name(), (lastProgressNanos - reconnectedNanos) / 1_000_000);
+          reconnectedNanos = 0;
+        }
         publish(f, view, translator, gen);
       }
     } catch (RuntimeException e) {
@@ -154,48 +162,25 @@ public final class CaptureStage {
     }
   }
 
-  /** Opens a fresh instance with backoff; null when stopped, abandoned or out of attempts. */
+  /** Opens a fresh instance (overlapping attempts, see {@link Reconnector}); null when stopped, abandoned or out of attempts. */
   private VideoSource reopen(int gen) {
-    long attemptMillis = 0;
-    for (int attempt = 0; !stop.requested() && gen == generation.get(); attempt++) {
-      if (reconnect.exhausted(attempt)) {
-        warning = "gave up on " + stream.name() + " after " + attempt + " reconnect attempts";
+    try {
+      Reconnector.Result r = new Reconnector(stream.spec(), reconnect, stream.name())
+          .reopen(() -> stop.requested() || gen != generation.get());
+      if (r.gaveUp() != null) {
+        warning = r.gaveUp();
         stop.request("source lost");
+      }
+      if (r.source() != null && (stop.requested() || gen != generation.get())) {
+        r.source().close();
         return null;
       }
-      // The delay runs from the start of the previous attempt: an attempt that itself took longer (a
-      // server that is up but has no stream yet takes seconds to refuse) is followed at once.
-      sleepUnlessStopped(Math.max(0, reconnect.delayMillis(attempt) - attemptMillis), gen);
-      if (stop.requested() || gen != generation.get()) return null;
-      VideoSource fresh = stream.spec().create();
-      long attemptStart = System.nanoTime();
-      waitingOnSource = true;
-      try {
-        fresh.open();
-        lastProgressNanos = System.nanoTime();
-        LOG.info("{}: reconnected", stream.name());
-        return fresh;
-      } catch (SourceException e) {
-        fresh.close();
-        LOG.warn("{}: reconnect attempt {} failed: {}", stream.name(), attempt + 1, e.getMessage());
-      } finally {
-        waitingOnSource = false;
-        lastProgressNanos = System.nanoTime();
-        attemptMillis = (System.nanoTime() - attemptStart) / 1_000_000;
-      }
-    }
-    return null;
-  }
-
-  private void sleepUnlessStopped(long millis, int gen) {
-    long end = System.nanoTime() + millis * 1_000_000;
-    while (!stop.requested() && gen == generation.get() && System.nanoTime() < end) {
-      try {
-        Thread.sleep(Math.min(50, millis));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+      return r.source();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } finally {
+      lastProgressNanos = System.nanoTime();
     }
   }
 
