@@ -131,15 +131,16 @@ public final class TrainCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "held out %d images of %s for validation (selects the best model); training on %d%n",
           selectOn.size(), String.join(",", valByPrefix), train.size());
     }
+    String selecting = reportOnly.isEmpty() && selectOn == valSet ? "val" : "held-out";
     TrainingState end = new Trainer(options, classes, train, selectOn, out, System.out, t)
-        .selectingOn(reportOnly.isEmpty() && selectOn == valSet ? "val" : "held-out").report("val", reportOnly)
+        .selectingOn(selecting).report("val", reportOnly)
         .run(resume, initFrom);
     if (selectOn.isEmpty()) {
       System.out.printf(Locale.ROOT, "done: %d epochs in %.1f min; no --val, so the model of the last epoch is in %s%n",
           end.epoch(), end.seconds() / 60, out.resolve("model"));
     } else {
-      System.out.printf(Locale.ROOT, "done: %d epochs in %.1f min; best val mIoU %.4f (epoch %d); model in %s%n",
-          end.epoch(), end.seconds() / 60, end.bestMiou(), end.bestEpoch(), out.resolve("model"));
+      System.out.printf(Locale.ROOT, "done: %d epochs in %.1f min; best %s mIoU %.4f (epoch %d); model in %s%n",
+          end.epoch(), end.seconds() / 60, selecting, end.bestMiou(), end.bestEpoch(), out.resolve("model"));
     }
     return 0;
   }

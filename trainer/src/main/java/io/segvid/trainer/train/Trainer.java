@@ -156,8 +156,8 @@ public final class Trainer {
       graph.loadModel(WeightFile.read(run.checkpoint().resolve("model.weights")));
       graph.loadOptimizer(WeightFile.read(run.checkpoint().resolve("optimizer.weights")));
       TrainingState state = JSON.readValue(run.checkpoint().resolve("state.json").toFile(), TrainingState.class);
-      log.printf(Locale.ROOT, "resuming after epoch %d (step %d, best val mIoU %.4f at epoch %d)%n",
-          state.epoch(), state.step(), state.bestMiou(), state.bestEpoch());
+      log.printf(Locale.ROOT, "resuming after epoch %d (step %d, best %s mIoU %.4f at epoch %d)%n",
+          state.epoch(), state.step(), valName, state.bestMiou(), state.bestEpoch());
       return state;
     }
     if (initFrom != null) {
