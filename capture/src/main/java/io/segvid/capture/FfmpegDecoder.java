@@ -20,16 +20,10 @@ import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
-import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_S16;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
-import static org.bytedeco.ffmpeg.global.swresample.swr_alloc_set_opts2;
-import static org.bytedeco.ffmpeg.global.swresample.swr_convert;
-import static org.bytedeco.ffmpeg.global.swresample.swr_free;
-import static org.bytedeco.ffmpeg.global.swresample.swr_get_out_samples;
-import static org.bytedeco.ffmpeg.global.swresample.swr_init;
 
 import java.nio.ShortBuffer;
 import java.util.Map;
@@ -44,7 +38,6 @@ import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.ffmpeg.swresample.SwrContext;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.ShortPointer;
@@ -68,7 +61,7 @@ final class FfmpegDecoder implements AutoCloseable {
   private final Track video = new Track();
   private final Track audio = new Track();
   private BgrConverter pictures;
-  private SwrContext resampler;
+  private S16Resampler resampler;
   private double frameRate;
   private long estimatedFrames;
   private ShortPointer samples;
@@ -169,12 +162,8 @@ final class FfmpegDecoder implements AutoCloseable {
     audio.index = index;
     try {
       openDecoder(audio, format.streams(index), false);
-      SwrContext swr = new SwrContext(null);
-      int ret = swr_alloc_set_opts2(swr, audio.codec.ch_layout(), AV_SAMPLE_FMT_S16, audio.codec.sample_rate(),
-          audio.codec.ch_layout(), audio.codec.sample_fmt(), audio.codec.sample_rate(), 0, null);
-      // Owned from here on: close() frees it, also when its set-up below fails.
-      resampler = swr;
-      if (ret < 0 || swr_init(swr) < 0) throw new SourceException("cannot convert its audio");
+      resampler = S16Resampler.open(audio.codec.ch_layout(), audio.codec.sample_fmt(), audio.codec.sample_rate());
+      if (resampler == null) throw new SourceException("cannot convert its audio");
       ensureSampleCapacity(8192);
       audioFrame.audioChannels = audio.codec.ch_layout().nb_channels();
       audioFrame.sampleRate = audio.codec.sample_rate();
@@ -188,7 +177,7 @@ final class FfmpegDecoder implements AutoCloseable {
 
   private void freeResampler() {
     if (resampler != null) {
-      swr_free(resampler);
+      resampler.close();
       resampler = null;
     }
   }
@@ -293,12 +282,12 @@ final class FfmpegDecoder implements AutoCloseable {
 
   private boolean convertSamples() {
     int in = audio.frame.nb_samples();
-    int needed = swr_get_out_samples(resampler, in);
+    int needed = resampler.outSamples(in);
     if (needed > sampleCapacity) ensureSampleCapacity(needed);
     int channels = audioFrame.audioChannels;
     // Up to 8 channels the planes live in the frame struct (the cached view); more use extended_data.
     PointerPointer<?> input = channels <= 8 ? audio.planes : audio.frame.extended_data();
-    int out = swr_convert(resampler, samplePlanes, sampleCapacity, input, in);
+    int out = resampler.convert(samplePlanes, sampleCapacity, input, in);
     if (out <= 0) return false;
     ShortBuffer buffer = (ShortBuffer) audioFrame.samples[0];
     buffer.limit(out * channels).position(0);
