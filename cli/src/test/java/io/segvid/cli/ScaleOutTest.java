@@ -104,6 +104,85 @@ class ScaleOutTest {
     assertEquals(frames, indices.size(), "one record per frame");
   }
 
+  /**
+   * The issue's check, run by hand (it takes minutes): a broker, three workers, six file jobs, the
+   * busiest worker SIGKILLed; then the same six jobs on two workers without a fault, for the time
+   * it should be compared with. Prints both times.
+   * {@code ./segvid test -pl cli -am -Dtest=ScaleOutTest#threeWorkersSixJobsOneKilled -Dscaleout.long=true -Dsurefire.failIfNoSpecifiedTests=false}
+   */
+  @Test
+  void threeWorkersSixJobsOneKilled() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("scaleout.long"), "run by hand: -Dscaleout.long=true");
+    int videoFrames = Media.probe(Media.VIDEO).frames();
+    try {
+      double killed = sixJobs("killed", 3, true, videoFrames);
+      double twoWorkers = sixJobs("two", 2, false, videoFrames);
+      System.out.printf(java.util.Locale.ROOT, "SCALE OUT: 6 jobs of %d frames: 3 workers, one SIGKILLed mid-job: %.1f s; "
+          + "2 workers, no fault: %.1f s; ratio %.2f%n", videoFrames, killed, twoWorkers, killed / twoWorkers);
+    } finally {
+      for (Process p : workers) {
+        p.destroy();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
+      }
+    }
+  }
+
+  /** Seconds from the first submit until all six jobs are done, every output complete and alone (a broker of its own). */
+  private double sixJobs(String name, int count, boolean killOne, int frames) throws Exception {
+    try (KafkaBroker broker = KafkaBroker.start(tmp.resolve("kafka-" + name))) {
+      return sixJobs(broker, name, count, killOne, frames);
+    }
+  }
+
+  private double sixJobs(KafkaBroker broker, String name, int count, boolean killOne, int frames) throws Exception {
+    String group = "segvid-" + name;
+    List<Process> mine = new ArrayList<>();
+    for (int i = 1; i <= count; i++) {
+      List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"), "io.segvid.cli.Segvid", "worker", "--kafka", broker.bootstrap,
+          "--group", group, "--id", name + i, "--model", Media.MODEL.toString(), "--threads", "1");
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve(name + i + ".log").toFile());
+      pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "3");
+      Process p = pb.start();
+      workers.add(p);
+      mine.add(p);
+    }
+    KafkaSettings settings = KafkaSettings.of(broker.bootstrap, group, null);
+    java.util.Properties admin = new java.util.Properties();
+    admin.put("bootstrap.servers", broker.bootstrap);
+    await(count + " workers owning partitions", 180, () -> {
+      try (org.apache.kafka.clients.admin.Admin a = org.apache.kafka.clients.admin.Admin.create(admin)) {
+        return a.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(10, TimeUnit.SECONDS).members()
+            .stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count() == count;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    Path out = Files.createDirectories(tmp.resolve("out-" + name));
+    try (JobQueue queue = new JobQueue(settings)) {
+      long t0 = System.nanoTime();
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 6; i++) ids.add(queue.submit(Media.VIDEO.toString(), List.of("file:" + out.resolve("job-" + i + ".mp4"))));
+      if (killOne) {
+        await("a worker busy", 120, () -> queue.statuses().stream().anyMatch(s -> ids.contains(s.id())
+            && s.state() == JobStatus.State.RUNNING && (name + "1").equals(s.worker())));
+        Thread.sleep(3_000);
+        mine.get(0).destroyForcibly();
+      }
+      for (String id : ids) assertEquals(JobStatus.State.DONE, queue.await(id, Duration.ofMinutes(20)).state(), id);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      try (Stream<Path> files = Files.list(out)) {
+        assertEquals(6, files.count(), "six outputs, no temporary file");
+      }
+      for (int i = 0; i < 6; i++) assertEquals(frames, Media.probe(out.resolve("job-" + i + ".mp4")).frames());
+      for (Process p : mine) {
+        p.destroy();
+        p.waitFor(30, TimeUnit.SECONDS);
+      }
+      return seconds;
+    }
+  }
+
   @Test
   void jobsSpreadSurviveAKilledWorkerAndBadJobsFail() throws Exception {
     Path clip = tmp.resolve("clip.mp4");
