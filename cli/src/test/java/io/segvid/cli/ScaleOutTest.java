@@ -37,9 +37,14 @@ class ScaleOutTest {
   private final List<Process> workers = new ArrayList<>();
 
   private Process worker(String bootstrap, String id) throws Exception {
+    return worker(bootstrap, KafkaSettings.DEFAULT_GROUP, id);
+  }
+
+  /** {@code segvid worker} as a user starts it, logging to {@code ID.log}. */
+  private Process worker(String bootstrap, String group, String id) throws Exception {
     List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "io.segvid.cli.Segvid", "worker", "--kafka", bootstrap,
-        "--id", id, "--model", Media.MODEL.toString(), "--threads", "1");
+        "--group", group, "--id", id, "--model", Media.MODEL.toString(), "--threads", "1");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve(id + ".log").toFile());
     pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "3");
     Process p = pb.start();
@@ -137,16 +142,7 @@ class ScaleOutTest {
   private double sixJobs(KafkaBroker broker, String name, int count, boolean killOne, int frames) throws Exception {
     String group = "segvid-" + name;
     List<Process> mine = new ArrayList<>();
-    for (int i = 1; i <= count; i++) {
-      List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"), "io.segvid.cli.Segvid", "worker", "--kafka", broker.bootstrap,
-          "--group", group, "--id", name + i, "--model", Media.MODEL.toString(), "--threads", "1");
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve(name + i + ".log").toFile());
-      pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "3");
-      Process p = pb.start();
-      workers.add(p);
-      mine.add(p);
-    }
+    for (int i = 1; i <= count; i++) mine.add(worker(broker.bootstrap, group, name + i));
     KafkaSettings settings = KafkaSettings.of(broker.bootstrap, group, null);
     java.util.Properties admin = new java.util.Properties();
     admin.put("bootstrap.servers", broker.bootstrap);
