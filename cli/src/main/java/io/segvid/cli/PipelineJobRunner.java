@@ -1,6 +1,7 @@
 package io.segvid.cli;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.segvid.cluster.Cancellation;
 import io.segvid.cluster.JobRunner;
 import io.segvid.config.PipelineConfig;
 import io.segvid.inference.SavedModelSegmenter;
@@ -8,7 +9,6 @@ import io.segvid.pipeline.Pipeline;
 import io.segvid.pipeline.StopSignal;
 import io.segvid.pipeline.metrics.PipelineMetrics;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.function.BiFunction;
 
 /** A worker's jobs through the same pipeline as {@code segvid run}, with the worker's model and settings. */
@@ -22,24 +22,13 @@ final class PipelineJobRunner implements JobRunner {
   }
 
   @Override
-  public Result run(String source, List<String> sinks, BooleanSupplier cancelled) {
+  public Result run(String source, List<String> sinks, Cancellation cancel) {
     StopSignal stop = new StopSignal();
-    Thread watcher = new Thread(() -> {
-      while (!stop.requested()) {
-        if (cancelled.getAsBoolean()) stop.request("handed back");
-        try {
-          Thread.sleep(100);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "segvid-job-cancel");
-    watcher.setDaemon(true);
+    cancel.onCancel(() -> stop.request("handed back"));
     try {
       PipelineConfig config = configs.apply(List.of(source), sinks).withProgress(false);
       PipelineLauncher.Model model = PipelineLauncher.model(config);
       List<Pipeline.StreamSpec> specs = PipelineLauncher.streams(config, stop);
-      watcher.start();
       Pipeline.Outcome outcome = Pipeline.run(config, specs,
           () -> SavedModelSegmenter.open(model.path(), model.overrides(), model.threads()), new SimpleMeterRegistry(),
           stop, new Pipeline.Listener() { });
@@ -49,8 +38,6 @@ final class PipelineJobRunner implements JobRunner {
       return Result.done(frames);
     } catch (Exception | LinkageError e) {
       return Result.failed(oneLine(e));
-    } finally {
-      stop.request("job over");
     }
   }
 

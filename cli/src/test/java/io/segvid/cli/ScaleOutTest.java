@@ -69,12 +69,12 @@ class ScaleOutTest {
     throw new AssertionError(what + ": not within " + seconds + " s");
   }
 
-  private static int groupMembersWithPartitions(String bootstrap) {
+  private static int groupMembersWithPartitions(String bootstrap, String group) {
     java.util.Properties p = new java.util.Properties();
     p.put("bootstrap.servers", bootstrap);
     try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
-      return (int) admin.describeConsumerGroups(List.of(KafkaSettings.DEFAULT_GROUP)).describedGroups()
-          .get(KafkaSettings.DEFAULT_GROUP).get(10, TimeUnit.SECONDS).members().stream()
+      return (int) admin.describeConsumerGroups(List.of(group)).describedGroups()
+          .get(group).get(10, TimeUnit.SECONDS).members().stream()
           .filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
     } catch (Exception e) {
       return 0;
@@ -144,16 +144,7 @@ class ScaleOutTest {
     List<Process> mine = new ArrayList<>();
     for (int i = 1; i <= count; i++) mine.add(worker(broker.bootstrap, group, name + i));
     KafkaSettings settings = KafkaSettings.of(broker.bootstrap, group, null);
-    java.util.Properties admin = new java.util.Properties();
-    admin.put("bootstrap.servers", broker.bootstrap);
-    await(count + " workers owning partitions", 180, () -> {
-      try (org.apache.kafka.clients.admin.Admin a = org.apache.kafka.clients.admin.Admin.create(admin)) {
-        return a.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(10, TimeUnit.SECONDS).members()
-            .stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count() == count;
-      } catch (Exception e) {
-        return false;
-      }
-    });
+    await(count + " workers owning partitions", 180, () -> groupMembersWithPartitions(broker.bootstrap, group) == count);
     Path out = Files.createDirectories(tmp.resolve("out-" + name));
     try (JobQueue queue = new JobQueue(settings)) {
       long t0 = System.nanoTime();
@@ -189,7 +180,8 @@ class ScaleOutTest {
          JobQueue queue = new JobQueue(KafkaSettings.of(broker.bootstrap, null, null))) {
       Process first = worker(broker.bootstrap, "w1");
       worker(broker.bootstrap, "w2");
-      await("both workers owning partitions", 120, () -> groupMembersWithPartitions(broker.bootstrap) == 2);
+      await("both workers owning partitions", 120,
+          () -> groupMembersWithPartitions(broker.bootstrap, KafkaSettings.DEFAULT_GROUP) == 2);
 
       // Short jobs: spread over both workers, each output complete.
       Map<String, Path> outputs = new HashMap<>();

@@ -108,7 +108,7 @@ public final class JobQueue implements AutoCloseable {
   public JobStatus await(String id, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (KafkaConsumer<String, String> reader = new KafkaConsumer<>(settings.reader("segvid-wait-" + id))) {
-      List<TopicPartition> partitions = fromStart(reader, Topics.JOB_STATUS);
+      fromStart(reader, Topics.JOB_STATUS);
       JobStatus last = null;
       while (System.nanoTime() < deadline) {
         for (var r : reader.poll(Duration.ofMillis(500))) {

@@ -1,7 +1,6 @@
 package io.segvid.cluster;
 
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 /** Runs one job's pipeline: the source into the given (already temporary) sinks. */
 @FunctionalInterface
@@ -19,8 +18,8 @@ public interface JobRunner {
   }
 
   /**
-   * Runs until the source ends, or until {@code cancelled} turns true (then the result does not
-   * matter: the job is handed back). Bad input is a failed result, not an exception.
+   * Runs until the source ends, or until {@code cancel} fires (then the result does not matter: the
+   * job is handed back). Bad input is a failed result, not an exception.
    */
-  Result run(String source, List<String> sinks, BooleanSupplier cancelled);
+  Result run(String source, List<String> sinks, Cancellation cancel);
 }

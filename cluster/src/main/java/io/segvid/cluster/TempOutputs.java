@@ -23,7 +23,7 @@ final class TempOutputs {
   private static final String MARK = ".segvid-tmp-";
 
   /** A sink's final path and the temporary one it is written to. */
-  record Output(String kind, Path target, Path temp) { }
+  record Output(Path target, Path temp) { }
 
   private final List<Output> outputs = new ArrayList<>();
   private final List<String> sinks = new ArrayList<>();
@@ -47,7 +47,7 @@ final class TempOutputs {
       }
       Path target = Path.of(sink.substring(colon + 1)).toAbsolutePath().normalize();
       Path temp = target.resolveSibling(tempName(target.getFileName().toString(), worker));
-      outputs.add(new Output(kind, target, temp));
+      outputs.add(new Output(target, temp));
       sinks.add(kind + ":" + temp);
     }
   }

@@ -124,8 +124,8 @@ public final class Worker implements AutoCloseable {
     revoked.clear();
     jobRunning = true;
     consumer.pause(consumer.assignment());
-    AtomicBoolean cancel = new AtomicBoolean();
-    Future<JobRunner.Result> running = jobThread.submit(() -> runner.run(job.source(), outputs.sinks(), cancel::get));
+    Cancellation cancel = new Cancellation();
+    Future<JobRunner.Result> running = jobThread.submit(() -> runner.run(job.source(), outputs.sinks(), cancel));
     try {
       while (!running.isDone()) {
         // Keeps the membership alive; nothing comes back while paused, except from partitions a
@@ -134,10 +134,10 @@ public final class Worker implements AutoCloseable {
           consumer.seek(new TopicPartition(early.topic(), early.partition()), early.offset());
         }
         consumer.pause(consumer.assignment());
-        if (stopping.get() || revoked.contains(tp)) cancel.set(true);
+        if (stopping.get() || revoked.contains(tp)) cancel.cancel();
       }
       JobRunner.Result result = get(running);
-      if (cancel.get()) {
+      if (cancel.cancelled()) {
         handBack(job, outputs, tp, record.offset());
         return;
       }

@@ -47,9 +47,10 @@ public abstract class LatestFrameSink implements FrameSink {
 
   private void loop() {
     while (!closed) {
-      long index;
-      long captureNanos;
-      long timestamp;
+      boolean got;
+      long index = 0;
+      long captureNanos = 0;
+      long timestamp = 0;
       synchronized (lock) {
         if (!hasPending && !closed) {
           try {
@@ -59,11 +60,8 @@ public abstract class LatestFrameSink implements FrameSink {
           }
         }
         if (closed) return;
-        if (!hasPending) {
-          index = -1;
-          captureNanos = 0;
-          timestamp = 0;
-        } else {
+        got = hasPending;
+        if (got) {
           Mat t = working;
           working = pending;
           pending = t;
@@ -73,16 +71,9 @@ public abstract class LatestFrameSink implements FrameSink {
           timestamp = pendingTimestamp;
         }
       }
-      if (index < 0) {
-        try {
-          idle();  // outside the lock: the ring's thread keeps handing frames over meanwhile
-        } catch (Exception | LinkageError e) {
-          LOG.warn("{}: {}", describe(), e.getMessage());
-        }
-        continue;
-      }
       try {
-        deliver(working, index, captureNanos, timestamp);
+        if (got) deliver(working, index, captureNanos, timestamp);
+        else idle();  // outside the lock: the ring's thread keeps handing frames over meanwhile
       } catch (Exception | LinkageError e) {
         LOG.warn("{}: {}", describe(), e.getMessage());
       }
@@ -99,7 +90,6 @@ public abstract class LatestFrameSink implements FrameSink {
   public long skipped() {
     return skipped;
   }
-
 
   protected boolean isClosed() {
     return closed;

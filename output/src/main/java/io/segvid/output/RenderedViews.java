@@ -8,10 +8,10 @@ import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * A sink's JavaCV Frame and pointer views of the ring's rendered Mats. The ring has a fixed set of
- * slots whose Mats keep their buffers, so each view is made once per slot and found again by the
- * Mat's identity: JavaCV's converter, and {@code Mat.data()}, allocate a wrapper on every call.
- * One per sink (used from that sink's thread only); {@link #close()} when the sink closes.
+ * A sink's JavaCV Frame and pointer views of a fixed set of Mats that keep their buffers: the ring's
+ * rendered Mats, or a mailbox's two. Each view is made once per Mat (and again if the Mat changes
+ * shape) and found again by the Mat's identity: JavaCV's converter, and {@code Mat.data()}, allocate a
+ * wrapper on every call. One per sink (used from one thread only); {@link #close()} when the sink closes.
  */
 final class RenderedViews implements AutoCloseable {
 

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,10 +26,8 @@ public final class RtspSink extends LatestFrameSink {
   private final LiveConfig live;
   private final Reconnect reconnect;
   private FfmpegWriter writer;
-  private final Mat[] pixelMats = new Mat[2];
-  private final BytePointer[] pixelPointers = new BytePointer[2];
-  private final long[] pixelSizes = new long[2];
-  private int nextPixelSlot;
+  /** Pointers to the two mailbox Mats LatestFrameSink alternates, made once per Mat and size. */
+  private final RenderedViews views = new RenderedViews();
   private SinkContext stream;
   /** captureNanos of the first frame sent on the current connection; -1 before it. */
   private long startNanos = -1;
@@ -70,7 +67,7 @@ public final class RtspSink extends LatestFrameSink {
     if (writer == null) {
       if (System.nanoTime() < retryAtNanos) return;  // backing off: this frame is dropped
       try {
-        connect(width, height);
+        connect();
       } catch (Exception e) {
         scheduleRetry("cannot publish to " + name + ": " + firstLine(e));
         return;
@@ -79,11 +76,8 @@ public final class RtspSink extends LatestFrameSink {
     try {
       // Timestamps start at the first frame sent on this connection, even one made idle long before:
       // a stream that opens with a gap makes the server and its viewers wait it out.
-      if (startNanos < 0) {
-        startNanos = captureNanos;
-        if (connects > 1) LOG.info("{}: first frame out, {} ms after its capture", name, (System.nanoTime() - captureNanos) / 1_000_000);
-      }
-      writer.video(pixels(frame), frame.cols() * 3, Math.max(0, captureNanos - startNanos) / 1000);
+      if (startNanos < 0) startNanos = captureNanos;
+      writer.video(views.data(frame), frame.cols() * 3, Math.max(0, captureNanos - startNanos) / 1000);
       failures = 0;
     } catch (Exception e) {
       disconnect();
@@ -100,13 +94,14 @@ public final class RtspSink extends LatestFrameSink {
   protected void idle() {
     if (writer != null || width == 0 || System.nanoTime() < retryAtNanos) return;
     try {
-      connect(width, height);
+      connect();
     } catch (Exception e) {
       scheduleRetry("cannot publish to " + name + ": " + firstLine(e));
     }
   }
 
-  private void connect(int width, int height) throws Exception {
+  /** Publishes at the size of the frames last delivered. */
+  private void connect() throws Exception {
     double fps = stream.info().frameRate();
     Map<String, String> options = new LinkedHashMap<>();
     options.put("rtsp_transport", live.transport());
@@ -141,25 +136,6 @@ public final class RtspSink extends LatestFrameSink {
     }
   }
 
-  /**
-   * The Mat's pixels. LatestFrameSink hands over one of two Mats whose buffers change only with their
-   * size, so the pointer of each is kept (asking the Mat allocates a wrapper every time).
-   */
-  private BytePointer pixels(Mat frame) {
-    for (int i = 0; i < pixelMats.length; i++) {
-      if (pixelMats[i] == frame && pixelSizes[i] == sizeKey(frame)) return pixelPointers[i];
-    }
-    int i = nextPixelSlot++ % pixelMats.length;
-    pixelMats[i] = frame;
-    pixelSizes[i] = sizeKey(frame);
-    pixelPointers[i] = frame.data();
-    return pixelPointers[i];
-  }
-
-  private static long sizeKey(Mat m) {
-    return (long) m.rows() << 32 | m.cols();
-  }
-
   @Override
   public void finish() {
     stopWorker();
@@ -170,6 +146,7 @@ public final class RtspSink extends LatestFrameSink {
     stopWorker();
     if (!workerRunning()) {  // a worker blocked on a frozen server keeps its writer
       disconnect();
+      views.close();
       releaseFrames();
     }
   }
