@@ -44,8 +44,12 @@ class BenchCommandTest {
     // The frame path reuses its buffers: a per-frame image copy (>= 390 KB at 272x480x3) would show.
     long alloc = r.get("alloc_bytes_per_frame").asLong();
     assertTrue(alloc > 0 && alloc < 64 * 1024, "heap allocated per frame: " + alloc);
-    // The model, its session and the ring's slots take memory beyond the bare JVM's.
-    assertTrue(r.get("rss_end_mb").asDouble() > r.get("rss_start_mb").asDouble() + 30, r.toString());
+    // Resident memory is read from the OS: a JVM with the model loaded holds more than 100 MB. No growth is
+    // asserted: earlier tests in this JVM may already have loaded the model and its native libraries.
+    for (String rss : List.of("rss_start_mb", "rss_end_mb")) {
+      double mb = r.get(rss).asDouble();
+      assertTrue(mb > 100 && mb < 64 * 1024, rss + " = " + mb);
+    }
     // The shipped model at 272x480 (the sample's 540x960 scaled): 2.10 GFLOP at 360x480, scaled by area.
     assertEquals(2.10 * 272 / 360, r.get("model_gflop_per_frame").asDouble(), 0.1, r.toString());
     double peak = r.get("dense_peak_gflops").asDouble();
