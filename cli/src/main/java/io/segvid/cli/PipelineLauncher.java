@@ -70,13 +70,18 @@ final class PipelineLauncher {
 
   /** The config's sources, each with its own sinks. */
   static List<Pipeline.StreamSpec> streams(PipelineConfig config, StopSignal stop) {
+    return streams(config, stop, null);
+  }
+
+  /** As {@link #streams(PipelineConfig, StopSignal)}; {@code name} keys results on Kafka (a camera id), may be null. */
+  static List<Pipeline.StreamSpec> streams(PipelineConfig config, StopSignal stop, String name) {
     List<Pipeline.StreamSpec> specs = new ArrayList<>();
     int n = config.sources().size();
     for (int i = 0; i < n; i++) {
       List<FrameSink> sinks = new ArrayList<>();
       for (String s : config.sinks()) {
         String spec = perStream(s, i, n);
-        sinks.add(spec.startsWith(KafkaFrameSink.SCHEME) ? KafkaFrameSink.parse(spec, new java.util.Properties())
+        sinks.add(spec.startsWith(KafkaFrameSink.SCHEME) ? KafkaFrameSink.parse(spec, new java.util.Properties(), name)
             : Sinks.parse(spec, config.recording(), config.live(), () -> stop.request("window closed")));
       }
       specs.add(new Pipeline.StreamSpec(Sources.parse(config.sources().get(i),

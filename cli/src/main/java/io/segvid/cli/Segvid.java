@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     description = "Real-time video semantic segmentation (DeepLabV3+, TensorFlow Java, JavaCV).",
     subcommands = {RunCommand.class, DemoCommand.class, BenchCommand.class, TrainCommand.class, EvaluateCommand.class,
         SegmentImagesCommand.class, OptimizeCommand.class, WorkerCommand.class, SubmitCommand.class, JobsCommand.class,
+        CamerasCommand.class,
         CommandLine.HelpCommand.class})
 public final class Segvid {
 

@@ -34,51 +34,22 @@ class ScaleOutTest {
   @TempDir
   Path tmp;
 
-  private final List<Process> workers = new ArrayList<>();
+  private WorkerProcesses workers;
 
   private Process worker(String bootstrap, String id) throws Exception {
-    return worker(bootstrap, KafkaSettings.DEFAULT_GROUP, id);
+    return workers.start(bootstrap, KafkaSettings.DEFAULT_GROUP, id);
   }
 
-  /** {@code segvid worker} as a user starts it, logging to {@code ID.log}. */
   private Process worker(String bootstrap, String group, String id) throws Exception {
-    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "io.segvid.cli.Segvid", "worker", "--kafka", bootstrap,
-        "--group", group, "--id", id, "--model", Media.MODEL.toString(), "--threads", "1");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve(id + ".log").toFile());
-    pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "3");
-    Process p = pb.start();
-    workers.add(p);
-    return p;
+    return workers.start(bootstrap, group, id);
   }
 
   private String log(String id) {
-    try {
-      return Files.readString(tmp.resolve(id + ".log"));
-    } catch (Exception e) {
-      return "";
-    }
+    return workers.log(id);
   }
 
   private static void await(String what, long seconds, java.util.concurrent.Callable<Boolean> condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (System.nanoTime() < deadline) {
-      if (condition.call()) return;
-      Thread.sleep(200);
-    }
-    throw new AssertionError(what + ": not within " + seconds + " s");
-  }
-
-  private static int groupMembersWithPartitions(String bootstrap, String group) {
-    java.util.Properties p = new java.util.Properties();
-    p.put("bootstrap.servers", bootstrap);
-    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
-      return (int) admin.describeConsumerGroups(List.of(group)).describedGroups()
-          .get(group).get(10, TimeUnit.SECONDS).members().stream()
-          .filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
-    } catch (Exception e) {
-      return 0;
-    }
+    WorkerProcesses.await(what, seconds, condition);
   }
 
   /** The results topic holds one record per frame of the job, keyed by stream, fractions summing to 1. */
@@ -119,22 +90,17 @@ class ScaleOutTest {
   void threeWorkersSixJobsOneKilled() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("scaleout.long"), "run by hand: -Dscaleout.long=true");
     int videoFrames = Media.probe(Media.VIDEO).frames();
-    try {
-      double killed = sixJobs("killed", 3, true, videoFrames);
-      double twoWorkers = sixJobs("two", 2, false, videoFrames);
-      System.out.printf(java.util.Locale.ROOT, "SCALE OUT: 6 jobs of %d frames: 3 workers, one SIGKILLed mid-job: %.1f s; "
-          + "2 workers, no fault: %.1f s; ratio %.2f%n", videoFrames, killed, twoWorkers, killed / twoWorkers);
-    } finally {
-      for (Process p : workers) {
-        p.destroy();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
-      }
-    }
+    double killed = sixJobs("killed", 3, true, videoFrames);
+    double twoWorkers = sixJobs("two", 2, false, videoFrames);
+    System.out.printf(java.util.Locale.ROOT, "SCALE OUT: 6 jobs of %d frames: 3 workers, one SIGKILLed mid-job: %.1f s; "
+        + "2 workers, no fault: %.1f s; ratio %.2f%n", videoFrames, killed, twoWorkers, killed / twoWorkers);
   }
 
   /** Seconds from the first submit until all six jobs are done, every output complete and alone (a broker of its own). */
   private double sixJobs(String name, int count, boolean killOne, int frames) throws Exception {
-    try (KafkaBroker broker = KafkaBroker.start(tmp.resolve("kafka-" + name))) {
+    try (KafkaBroker broker = KafkaBroker.start(tmp.resolve("kafka-" + name));
+         WorkerProcesses started = new WorkerProcesses(tmp)) {
+      workers = started;  // stopped before the broker
       return sixJobs(broker, name, count, killOne, frames);
     }
   }
@@ -144,7 +110,7 @@ class ScaleOutTest {
     List<Process> mine = new ArrayList<>();
     for (int i = 1; i <= count; i++) mine.add(worker(broker.bootstrap, group, name + i));
     KafkaSettings settings = KafkaSettings.of(broker.bootstrap, group, null);
-    await(count + " workers owning partitions", 180, () -> groupMembersWithPartitions(broker.bootstrap, group) == count);
+    await(count + " workers owning partitions", 180, () -> WorkerProcesses.membersWithPartitions(broker.bootstrap, group) == count);
     Path out = Files.createDirectories(tmp.resolve("out-" + name));
     try (JobQueue queue = new JobQueue(settings)) {
       long t0 = System.nanoTime();
@@ -177,11 +143,13 @@ class ScaleOutTest {
     int videoFrames = Media.probe(Media.VIDEO).frames();
     Path out = Files.createDirectories(tmp.resolve("out"));
     try (KafkaBroker broker = KafkaBroker.start(tmp.resolve("kafka"));
+         WorkerProcesses started = new WorkerProcesses(tmp);
          JobQueue queue = new JobQueue(KafkaSettings.of(broker.bootstrap, null, null))) {
+      workers = started;  // stopped before the broker
       Process first = worker(broker.bootstrap, "w1");
       worker(broker.bootstrap, "w2");
       await("both workers owning partitions", 120,
-          () -> groupMembersWithPartitions(broker.bootstrap, KafkaSettings.DEFAULT_GROUP) == 2);
+          () -> WorkerProcesses.membersWithPartitions(broker.bootstrap, KafkaSettings.DEFAULT_GROUP) == 2);
 
       // Short jobs: spread over both workers, each output complete.
       Map<String, Path> outputs = new HashMap<>();
@@ -236,11 +204,6 @@ class ScaleOutTest {
         List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
         assertEquals(List.of("long-a.mp4", "long-b.mp4", "short-0.mp4", "short-1.mp4", "short-2.mp4", "short-3.mp4"),
             names, "each output once, no temporary file left");
-      }
-    } finally {
-      for (Process p : workers) {
-        p.destroy();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
       }
     }
   }

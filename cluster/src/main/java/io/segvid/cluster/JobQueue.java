@@ -4,7 +4,6 @@ import io.segvid.capture.Redact;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -57,7 +56,7 @@ public final class JobQueue implements AutoCloseable {
    */
   private int shortestQueue() throws InterruptedException {
     try (KafkaConsumer<String, String> reader = new KafkaConsumer<>(settings.reader("segvid-submit"))) {
-      List<TopicPartition> partitions = partitions(reader, Topics.JOBS);
+      List<TopicPartition> partitions = TopicTable.partitions(reader, Topics.JOBS);
       Map<TopicPartition, Long> ends = reader.endOffsets(partitions);
       Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
           Map.of(settings.group(), new ListConsumerGroupOffsetsSpec().topicPartitions(partitions)))
@@ -88,18 +87,11 @@ public final class JobQueue implements AutoCloseable {
 
   /** The latest status of every job the status topic holds, oldest first. */
   public Collection<JobStatus> statuses() {
-    Map<String, JobStatus> latest = new LinkedHashMap<>();
-    try (KafkaConsumer<String, String> reader = new KafkaConsumer<>(settings.reader("segvid-jobs"))) {
-      List<TopicPartition> partitions = fromStart(reader, Topics.JOB_STATUS);
-      Map<TopicPartition, Long> ends = reader.endOffsets(partitions);
-      while (partitions.stream().anyMatch(tp -> reader.position(tp) < ends.get(tp))) {
-        for (var r : reader.poll(Duration.ofMillis(500))) {
-          JobStatus s = Json.read(r.value(), JobStatus.class);
-          if (s != null) latest.put(s.id(), s);
-        }
-      }
+    List<JobStatus> sorted = new ArrayList<>();
+    for (String value : TopicTable.read(settings, Topics.JOB_STATUS, "segvid-jobs").values()) {
+      JobStatus s = Json.read(value, JobStatus.class);
+      if (s != null) sorted.add(s);
     }
-    List<JobStatus> sorted = new ArrayList<>(latest.values());
     sorted.sort(java.util.Comparator.comparingLong(JobStatus::updatedMillis));
     return sorted;
   }
@@ -108,7 +100,7 @@ public final class JobQueue implements AutoCloseable {
   public JobStatus await(String id, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (KafkaConsumer<String, String> reader = new KafkaConsumer<>(settings.reader("segvid-wait-" + id))) {
-      fromStart(reader, Topics.JOB_STATUS);
+      TopicTable.fromStart(reader, Topics.JOB_STATUS);
       JobStatus last = null;
       while (System.nanoTime() < deadline) {
         for (var r : reader.poll(Duration.ofMillis(500))) {
@@ -121,18 +113,6 @@ public final class JobQueue implements AutoCloseable {
       throw new ClusterException("job " + id + " did not finish within " + timeout.toSeconds() + " s"
           + (last == null ? "" : " (last seen " + last.state() + ")"));
     }
-  }
-
-  private static List<TopicPartition> partitions(KafkaConsumer<String, String> reader, String topic) {
-    return reader.partitionsFor(topic).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-  }
-
-  /** Assigns every partition of the topic to the reader, positioned at its start. */
-  private static List<TopicPartition> fromStart(KafkaConsumer<String, String> reader, String topic) {
-    List<TopicPartition> partitions = partitions(reader, topic);
-    reader.assign(partitions);
-    reader.seekToBeginning(partitions);
-    return partitions;
   }
 
   @Override

@@ -51,6 +51,11 @@ public final class KafkaFrameSink implements FrameSink {
 
   /** Parses a {@code kafka://} address; {@code client}: extra client properties (security), may be empty. */
   public static KafkaFrameSink parse(String spec, Properties client) {
+    return parse(spec, client, null);
+  }
+
+  /** As {@link #parse(String, Properties)}, keyed by {@code defaultStream} (a camera id) unless the address names a stream. */
+  public static KafkaFrameSink parse(String spec, Properties client, String defaultStream) {
     URI uri;
     try {
       uri = new URI(spec);
@@ -69,7 +74,7 @@ public final class KafkaFrameSink implements FrameSink {
         if (eq > 0) query.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
       }
     }
-    return new KafkaFrameSink(hosts, topic, query.get("stream"), query.get("job"), client);
+    return new KafkaFrameSink(hosts, topic, query.getOrDefault("stream", defaultStream), query.get("job"), client);
   }
 
   @Override

@@ -64,6 +64,26 @@ public record KafkaSettings(String bootstrapServers, String group, Properties cl
     return p;
   }
 
+  /** The cameras' group: its own, so camera partitions are spread independently of the jobs'. */
+  String cameraGroup() {
+    return group + ".cameras";
+  }
+
+  /**
+   * A member of the cameras group: reads its partitions as a table from the start on every assignment,
+   * so it never commits; cooperative rebalancing keeps the cameras that do not move running.
+   */
+  Properties cameraMember(String clientId) {
+    Properties p = reader(clientId);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, cameraGroup());
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    p.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+    p.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
+    p.putAll(client);
+    return p;
+  }
+
   /** A consumer outside any group (reads topics by assignment). */
   Properties reader(String clientId) {
     Properties p = admin();

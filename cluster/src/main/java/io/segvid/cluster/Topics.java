@@ -11,18 +11,28 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * The topics segvid uses: jobs (one record per submitted job, spread over partitions, each partition
- * owned by one worker of the group at a time) and job status (compacted: the latest state of each job,
- * keyed by job id). Created on first use when the cluster allows it; an operator may create them
+ * owned by one worker of the group at a time), job status (compacted: the latest state of each job,
+ * keyed by job id), cameras (compacted, keyed by camera id; a camera runs on the worker owning its
+ * partition) and camera status. Created on first use when the cluster allows it; an operator may create them
  * beforehand with other partition counts or replication.
  */
 public final class Topics {
 
   public static final String JOBS = "segvid.jobs";
   public static final String JOB_STATUS = "segvid.job-status";
+  /** Compacted, keyed by camera id: the cameras the group runs (a tombstone removes one). */
+  public static final String CAMERAS = "segvid.cameras";
+  /** Compacted, keyed by camera id: which worker runs it, or why it failed. */
+  public static final String CAMERA_STATUS = "segvid.camera-status";
   /** Upper bound on workers that can share the jobs; more partitions than workers is fine. */
   static final int JOB_PARTITIONS = 12;
 
   private Topics() { }
+
+  private static NewTopic compacted(String name, int partitions) {
+    return new NewTopic(name, partitions, (short) -1).configs(Map.of(
+        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+  }
 
   static void ensure(Admin admin) throws InterruptedException {
     Set<String> existing;
@@ -33,10 +43,9 @@ public final class Topics {
     }
     List<NewTopic> missing = new java.util.ArrayList<>();
     if (!existing.contains(JOBS)) missing.add(new NewTopic(JOBS, JOB_PARTITIONS, (short) -1));
-    if (!existing.contains(JOB_STATUS)) {
-      missing.add(new NewTopic(JOB_STATUS, 3, (short) -1).configs(Map.of(
-          TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-    }
+    if (!existing.contains(JOB_STATUS)) missing.add(compacted(JOB_STATUS, 3));
+    if (!existing.contains(CAMERAS)) missing.add(compacted(CAMERAS, JOB_PARTITIONS));
+    if (!existing.contains(CAMERA_STATUS)) missing.add(compacted(CAMERA_STATUS, 3));
     if (missing.isEmpty()) return;
     try {
       admin.createTopics(missing).all().get();

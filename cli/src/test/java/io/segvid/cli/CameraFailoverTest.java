@@ -1,0 +1,202 @@
+package io.segvid.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.segvid.cluster.CameraDirectory;
+import io.segvid.cluster.CameraStatus;
+import io.segvid.cluster.KafkaSettings;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Live cameras on workers, against a real broker and a real RTSP camera (GStreamer): cameras added
+ * with {@code segvid cameras add} run on a worker and publish per-frame results keyed by camera id; a
+ * second worker joining moves some and leaves the others running (not restarted); the worker running a
+ * camera SIGKILLed, the camera comes back on the survivor (time printed); a camera with a bad sink is
+ * reported failed; a removed camera stops.
+ */
+class CameraFailoverTest {
+
+  private static final String RESULTS = "segvid.results";
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void camerasRunMoveAndSurviveAKilledWorker() throws Exception {
+    try (KafkaBroker broker = KafkaBroker.start(tmp.resolve("kafka"));
+         RtspServer camera = RtspServer.start();
+         WorkerProcesses workers = new WorkerProcesses(tmp);
+         Results results = Results.watch(broker.bootstrap);
+         CameraDirectory cameras = new CameraDirectory(KafkaSettings.of(broker.bootstrap, null, null))) {
+      String group = KafkaSettings.DEFAULT_GROUP + ".cameras";
+      workers.start(broker.bootstrap, KafkaSettings.DEFAULT_GROUP, "w1");
+      String sink = "kafka://" + broker.bootstrap + "/" + RESULTS;
+      for (String id : List.of("cam1", "cam2")) {
+        Ran added = cli("cameras", "add", id, "--kafka", broker.bootstrap, "--source", camera.url("/test"), "--sink", sink);
+        assertEquals(0, added.code(), added.err());
+      }
+      for (String id : List.of("cam1", "cam2")) {
+        WorkerProcesses.await(id + " results flowing from w1", 180, () -> results.count(id) >= 10);
+      }
+      Map<String, CameraStatus> before = statuses(cameras);
+      assertEquals("w1", before.get("cam1").worker(), workers.log("w1"));
+      String listed = cli("cameras", "list", "--kafka", broker.bootstrap).out();
+      assertTrue(listed.contains("cam1 running on w1"), listed);
+
+      // A second worker joins: cameras whose partition moves restart there, the others keep running.
+      workers.start(broker.bootstrap, KafkaSettings.DEFAULT_GROUP, "w2");
+      WorkerProcesses.await("both workers owning camera partitions", 120,
+          () -> WorkerProcesses.membersWithPartitions(broker.bootstrap, group) == 2);
+      Thread.sleep(3_000);
+      Map<String, CameraStatus> after = statuses(cameras);
+      for (String id : List.of("cam1", "cam2")) {
+        CameraStatus s = after.get(id);
+        assertEquals(CameraStatus.State.RUNNING, s.state(), s.toString());
+        if (s.worker().equals("w1")) {
+          assertEquals(before.get(id).startedMillis(), s.startedMillis(), id + " stayed on w1 and was not restarted");
+        }
+        long seen = results.count(id);
+        WorkerProcesses.await(id + " results still flowing", 60, () -> results.count(id) >= seen + 10);
+      }
+
+      // The worker running cam1 dies: cam1 comes back on the other one.
+      String victim = after.get("cam1").worker();
+      String survivor = victim.equals("w1") ? "w2" : "w1";
+      Process dead = workers.process(victim);
+      dead.destroyForcibly();
+      long killed = System.currentTimeMillis();
+      assertTrue(dead.waitFor(30, TimeUnit.SECONDS));
+      WorkerProcesses.await("cam1 restarted on " + survivor, 120, () -> {
+        CameraStatus s = statuses(cameras).get("cam1");
+        return s != null && s.worker().equals(survivor) && s.startedMillis() >= killed;
+      });
+      long restarted = statuses(cameras).get("cam1").startedMillis();
+      WorkerProcesses.await("cam1 results flowing from " + survivor, 120, () -> results.lastReceived("cam1") > restarted);
+      double seconds = (results.firstAfter("cam1", restarted) - killed) / 1000.0;
+      System.out.printf(java.util.Locale.ROOT, "CAMERA FAILOVER: SIGKILL of %s to cam1's first result from %s: %.1f s "
+          + "(session timeout 10 s)%n", victim, survivor, seconds);
+      assertTrue(seconds < 60, "failover took " + seconds + " s");
+
+      // A camera with a sink that cannot work: failed, with its reason.
+      assertEquals(0, cli("cameras", "add", "bad", "--kafka", broker.bootstrap, "--source", camera.url("/test"),
+          "--sink", "nonsense:out").code());
+      WorkerProcesses.await("the bad camera reported failed", 60, () -> {
+        CameraStatus s = statuses(cameras).get("bad");
+        return s != null && s.state() == CameraStatus.State.FAILED && s.error() != null;
+      });
+
+      // Removed: it stops, and its results stop.
+      assertEquals(0, cli("cameras", "remove", "cam2", "--kafka", broker.bootstrap).code());
+      WorkerProcesses.await("cam2 stopped", 60, () -> statuses(cameras).get("cam2") == null);
+      long stopped = results.count("cam2");
+      Thread.sleep(3_000);
+      assertTrue(results.count("cam2") - stopped <= 2, "no cam2 results after its removal");
+      Ran missing = cli("cameras", "remove", "nope", "--kafka", broker.bootstrap);
+      assertEquals(1, missing.code());
+      assertTrue(missing.err().contains("no camera 'nope'"), missing.err());
+    }
+  }
+
+  /** The latest status of each listed camera (removed cameras are not listed). */
+  private static Map<String, CameraStatus> statuses(CameraDirectory cameras) {
+    Map<String, CameraStatus> m = new java.util.HashMap<>();
+    for (CameraDirectory.Listed c : cameras.list()) {
+      if (c.status() != null) m.put(c.spec().id(), c.status());
+    }
+    return m;
+  }
+
+  /** What a command run in this JVM printed, and its exit status. */
+  private record Ran(int code, String out, String err) { }
+
+  private static Ran cli(String... args) {
+    StringWriter err = new StringWriter();
+    java.io.PrintStream stdout = System.out;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(out, true));
+    try {
+      int code = Segvid.execute(new PrintWriter(err, true), args);
+      return new Ran(code, out.toString(), err.toString());
+    } finally {
+      System.setOut(stdout);
+    }
+  }
+
+  /** Reads the results topic from its start on a thread of its own: per camera, when each record came. */
+  private static final class Results implements AutoCloseable {
+    private final Map<String, List<Long>> received = new ConcurrentHashMap<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+
+    private Results(String bootstrap) {
+      Properties p = new Properties();
+      p.put("bootstrap.servers", bootstrap);
+      p.put("key.deserializer", StringDeserializer.class.getName());
+      p.put("value.deserializer", StringDeserializer.class.getName());
+      thread = new Thread(() -> {
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+          List<TopicPartition> parts = c.partitionsFor(RESULTS).stream()
+              .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+          c.assign(parts);
+          c.seekToBeginning(parts);
+          while (running.get()) {
+            for (var r : c.poll(Duration.ofMillis(200))) {
+              received.computeIfAbsent(r.key(), k -> new CopyOnWriteArrayList<>()).add(System.currentTimeMillis());
+            }
+          }
+        }
+      }, "results-watch");
+      thread.start();
+    }
+
+    static Results watch(String bootstrap) throws Exception {
+      Properties p = new Properties();
+      p.put("bootstrap.servers", bootstrap);
+      try (Admin admin = Admin.create(p)) {
+        admin.createTopics(List.of(new NewTopic(RESULTS, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      }
+      return new Results(bootstrap);
+    }
+
+    long count(String key) {
+      List<Long> l = received.get(key);
+      return l == null ? 0 : l.size();
+    }
+
+    long lastReceived(String key) {
+      List<Long> l = received.get(key);
+      return l == null || l.isEmpty() ? 0 : l.get(l.size() - 1);
+    }
+
+    long firstAfter(String key, long millis) {
+      Long first = received.get(key).stream().filter(t -> t > millis).findFirst().orElse(null);
+      assertNotNull(first);
+      return first;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      running.set(false);
+      thread.join(10_000);
+    }
+  }
+}
