@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * stamps. At random intervals the server (with the camera's connection) is killed and restarted, or
  * frozen (SIGSTOP) and resumed. Per fault: the time from the camera's return (its publisher on the
  * server again) to the first segmented frame the viewer sees that the camera sent after it returned. Per minute: glass-to-glass latency
- * and segvid's resident memory.
+ * and segvid's resident memory, with the Java heap's committed size beside it (what is left is native).
  *
  * <p>CI runs a short version (3 faults). The long soak, ~10 minutes and 24 faults:
  * {@code ./segvid test -pl cli -am -Dtest=FaultSoakTest -Dsurefire.failIfNoSpecifiedTests=false
@@ -39,6 +39,8 @@ class FaultSoakTest {
   @TempDir
   Path tmp;
 
+  private int metricsPort;
+
   @Test
   void everyFaultRecoversAndNothingGrows() throws Exception {
     Random random = new Random(Long.getLong("soak.seed", 7));
@@ -53,8 +55,11 @@ class FaultSoakTest {
       Thread camera = new Thread(() -> StampedCamera.publish(server.url("/in"), WIDTH, HEIGHT, running, true), "camera");
       camera.start();
       StampedCamera.awaitStream(server.url("/out"));
+      int metricsPort = RtspServer.freePort();
       try (SegvidProcess segvid = SegvidProcess.start(tmp.resolve("soak.log"), Map.of(), "--source", server.url("/out"),
-          "--sink", server.url("/seg"), "--alpha", "0.3", "--no-legend", "--no-hud")) {
+          "--sink", server.url("/seg"), "--alpha", "0.3", "--no-legend", "--no-hud",
+          "--metrics-port", Integer.toString(metricsPort))) {
+        this.metricsPort = metricsPort;
         segvid.awaitMoreFrames("segvid relaying", 10, 90);
         Thread viewer = new Thread(() -> StampedCamera.view(server.url("/segout"), running, true, (sent, now) -> {
           lastSent.accumulateAndGet(sent, Math::max);
@@ -127,11 +132,29 @@ class FaultSoakTest {
     return (System.currentTimeMillis() - since) / 1000.0;
   }
 
-  private static void sleepSampling(SegvidProcess segvid, List<long[]> rss, long millis) throws Exception {
+  /** Every second: {time, resident kB, Java heap committed kB} (the heap from segvid's Prometheus meters). */
+  private void sleepSampling(SegvidProcess segvid, List<long[]> rss, long millis) throws Exception {
     long end = System.currentTimeMillis() + millis;
     while (System.currentTimeMillis() < end) {
-      rss.add(new long[] {System.currentTimeMillis(), residentKb(segvid.process.pid())});
+      rss.add(new long[] {System.currentTimeMillis(), residentKb(segvid.process.pid()), heapCommittedKb()});
       Thread.sleep(Math.min(1000, Math.max(1, end - System.currentTimeMillis())));
+    }
+  }
+
+  private long heapCommittedKb() {
+    try {
+      String text = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).timeout(java.time.Duration.ofSeconds(2)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      double bytes = 0;
+      for (String line : text.split("\n")) {
+        if (line.startsWith("jvm_memory_committed_bytes{") && line.contains("area=\"heap\"")) {
+          bytes += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      return (long) (bytes / 1024);
+    } catch (Exception e) {
+      return 0;
     }
   }
 
@@ -160,9 +183,10 @@ class FaultSoakTest {
     }
     sb.append(String.format(Locale.ROOT, "  frames relayed (segvid rendered) %d, frames viewed %d%n",
         segvid.framesRendered(), samples.size()));
-    sb.append("  minute  frames  latency p50 ms  p99 ms  rss MB\n");
+    sb.append("  minute  frames  latency p50 ms  p99 ms  rss MB  heap committed MB  rss-heap MB\n");
     List<double[]> latencyByMinute = new ArrayList<>();
     List<double[]> rssByMinute = new ArrayList<>();
+    List<double[]> nativeByMinute = new ArrayList<>();
     List<long[]> copy;
     synchronized (samples) {
       copy = new ArrayList<>(samples);
@@ -174,15 +198,20 @@ class FaultSoakTest {
       List<Long> lat = new ArrayList<>();
       for (long[] s : copy) if (s[0] >= from && s[0] < to) lat.add(s[1]);
       Collections.sort(lat);
-      double mem = rss.stream().filter(s -> s[0] >= from && s[0] < to).mapToLong(s -> s[1]).max().orElse(0) / 1024.0;
+      long[] top = rss.stream().filter(s -> s[0] >= from && s[0] < to).max(java.util.Comparator.comparingLong(s -> s[1]))
+          .orElse(new long[3]);
+      double mem = top[1] / 1024.0;
+      double heap = top[2] / 1024.0;
       long p50 = lat.isEmpty() ? -1 : lat.get(lat.size() / 2);
       long p99 = lat.isEmpty() ? -1 : lat.get(Math.min(lat.size() - 1, (int) (lat.size() * 0.99)));
-      sb.append(String.format(Locale.ROOT, "  %6d  %6d  %14d  %6d  %6.0f%n", m + 1, lat.size(), p50, p99, mem));
+      sb.append(String.format(Locale.ROOT, "  %6d  %6d  %14d  %6d  %6.0f  %17.0f  %11.0f%n", m + 1, lat.size(), p50, p99,
+          mem, heap, mem - heap));
       if (!lat.isEmpty()) latencyByMinute.add(new double[] {m, p99});
       if (mem > 0) rssByMinute.add(new double[] {m, mem});
+      if (mem > 0 && heap > 0) nativeByMinute.add(new double[] {m, mem - heap});
     }
-    sb.append(String.format(Locale.ROOT, "  slope: latency p99 %+.1f ms/minute, resident memory %+.1f MB/minute%n",
-        slope(latencyByMinute), slope(rssByMinute)));
+    sb.append(String.format(Locale.ROOT, "  slope: latency p99 %+.1f ms/minute, resident memory %+.1f MB/minute "
+        + "(outside the Java heap %+.1f MB/minute)%n", slope(latencyByMinute), slope(rssByMinute), slope(nativeByMinute)));
     return sb.toString();
   }
 

@@ -34,8 +34,10 @@ final class SegvidProcess implements AutoCloseable {
   /** Starts {@code segvid run ARGS --sink http://127.0.0.1:PORT}; env adds variables (DISPLAY). */
   static SegvidProcess start(Path log, Map<String, String> env, String... args) throws Exception {
     int port = RtspServer.freePort();
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "io.segvid.cli.Segvid", "run",
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    // -Dsegvid.jvm="-Xms1g -Xmx1g ..." runs segvid with these JVM options (soaks that separate heap from native memory).
+    for (String o : System.getProperty("segvid.jvm", "").trim().split("\\s+")) if (!o.isEmpty()) cmd.add(o);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.segvid.cli.Segvid", "run",
         "--model", Media.MODEL.toString(), "--sink", "http://127.0.0.1:" + port));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
