@@ -1,5 +1,7 @@
 package io.segvid.cli;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.segvid.cluster.CameraRunner;
 import io.segvid.config.PipelineConfig;
@@ -18,11 +20,13 @@ import java.util.function.BiFunction;
 final class PipelineCameraRunner implements CameraRunner, AutoCloseable {
 
   private final BiFunction<List<String>, List<String>, PipelineConfig> configs;
+  private final MeterRegistry registry;
   private SharedSegmenter model;
 
-  /** {@code configs}: the worker's settings resolved for a camera's source and sinks. */
-  PipelineCameraRunner(BiFunction<List<String>, List<String>, PipelineConfig> configs) {
+  /** {@code configs}: the worker's settings resolved for a camera's source and sinks; {@code registry}: the worker's meters. */
+  PipelineCameraRunner(BiFunction<List<String>, List<String>, PipelineConfig> configs, MeterRegistry registry) {
     this.configs = configs;
+    this.registry = registry;
   }
 
   @Override
@@ -41,8 +45,14 @@ final class PipelineCameraRunner implements CameraRunner, AutoCloseable {
   private synchronized SharedSegmenter model(PipelineConfig config) throws Exception {
     if (model == null) {
       PipelineLauncher.Model m = PipelineLauncher.model(config);
-      model = new SharedSegmenter(SavedModelSegmenter.open(m.path(), m.overrides(), m.threads()),
+      SharedSegmenter shared = new SharedSegmenter(SavedModelSegmenter.open(m.path(), m.overrides(), m.threads()),
           Math.max(config.model().batchSize(), 1), config.model().batchesInFlight());
+      // Frames over batches: how much the cameras' calls are batched together.
+      FunctionCounter.builder("segvid.worker.model.batches", shared, s -> s.batchesAndFrames()[0])
+          .description("model calls for the cameras").register(registry);
+      FunctionCounter.builder("segvid.worker.model.frames", shared, s -> s.batchesAndFrames()[1])
+          .description("camera frames through those calls").register(registry);
+      model = shared;
     }
     return model;
   }

@@ -28,7 +28,7 @@ public final class WorkerCommand implements Callable<Integer> {
     var registry = io.segvid.pipeline.metrics.Metrics.create();
     try (var metricsServer = options.metricsServer(registry)) {
       Worker worker = new Worker(kafka.settings(), name, new PipelineJobRunner(options::resolve), registry);
-      PipelineCameraRunner cameraPipelines = new PipelineCameraRunner(options::resolve);
+      PipelineCameraRunner cameraPipelines = new PipelineCameraRunner(options::resolve, registry);
       CameraHost cameras = new CameraHost(kafka.settings(), name, cameraPipelines, registry);
       Thread camerasThread = new Thread(cameras::run, "segvid-cameras");
       camerasThread.start();
