@@ -2,6 +2,10 @@ package io.segvid.cli;
 
 import io.segvid.cluster.CameraDirectory;
 import io.segvid.cluster.CameraStatus;
+import io.segvid.cluster.KafkaFrameSink;
+import io.segvid.config.LiveConfig;
+import io.segvid.config.RecordingConfig;
+import io.segvid.output.Sinks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +36,7 @@ public final class CamerasCommand {
 
     @Override
     public Integer call() throws Exception {
+      for (String sink : sinks) check(sink);
       try (CameraDirectory cameras = new CameraDirectory(kafka.settings())) {
         cameras.add(id, source, sinks);
       }
@@ -68,6 +73,12 @@ public final class CamerasCommand {
       }
       return 0;
     }
+  }
+
+  /** Refuses a sink the workers could not make, here, before it is on the topic (opens nothing). */
+  static void check(String sink) {
+    if (sink.startsWith(KafkaFrameSink.SCHEME)) KafkaFrameSink.parse(sink, new java.util.Properties());
+    else Sinks.parse(sink, RecordingConfig.defaults(), LiveConfig.defaults(), () -> { });  // its paths are the workers', not checked here
   }
 
   static String line(CameraDirectory.Listed c) {

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Live cameras on workers, against a real broker and a real RTSP camera (GStreamer): cameras added
  * with {@code segvid cameras add} run on a worker and publish per-frame results keyed by camera id; a
  * second worker joining moves some and leaves the others running (not restarted); the worker running a
- * camera SIGKILLed, the camera comes back on the survivor (time printed); a camera with a bad sink is
- * reported failed; a removed camera stops.
+ * camera SIGKILLed, the camera comes back on the survivor (time printed); a bad sink is refused at
+ * once; an unreachable camera is reported failed (credentials redacted) and retried; a removed camera stops.
  */
 class CameraFailoverTest {
 
@@ -96,13 +96,19 @@ class CameraFailoverTest {
           + "(session timeout 10 s)%n", victim, survivor, seconds);
       assertTrue(seconds < 60, "failover took " + seconds + " s");
 
-      // A camera with a sink that cannot work: failed, with its reason.
-      assertEquals(0, cli("cameras", "add", "bad", "--kafka", broker.bootstrap, "--source", camera.url("/test"),
-          "--sink", "nonsense:out").code());
-      WorkerProcesses.await("the bad camera reported failed", 60, () -> {
-        CameraStatus s = statuses(cameras).get("bad");
-        return s != null && s.state() == CameraStatus.State.FAILED && s.error() != null;
+      // A sink no worker could make is refused at once; a camera that cannot be reached is reported
+      // failed, with its reason, and retried.
+      Ran refused = cli("cameras", "add", "bad", "--kafka", broker.bootstrap, "--source", camera.url("/test"),
+          "--sink", "nonsense:out");
+      assertTrue(refused.code() != 0 && refused.err().contains("unknown sink"), refused.err());
+      assertEquals(0, cli("cameras", "add", "away", "--kafka", broker.bootstrap, "--source",
+          "rtsp://user:secret@127.0.0.1:" + RtspServer.freePort() + "/none", "--sink", sink).code());
+      WorkerProcesses.await("the unreachable camera reported failed", 60, () -> {
+        CameraStatus s = statuses(cameras).get("away");
+        return s != null && s.state() == CameraStatus.State.FAILED && s.error() != null && s.error().contains("retrying");
       });
+      String away = cli("cameras", "list", "--kafka", broker.bootstrap).out();
+      assertTrue(away.contains("away failed on") && !away.contains("secret"), away);
 
       // Removed: it stops, and its results stop.
       assertEquals(0, cli("cameras", "remove", "cam2", "--kafka", broker.bootstrap).code());
