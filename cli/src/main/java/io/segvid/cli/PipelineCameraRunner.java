@@ -69,6 +69,7 @@ final class PipelineCameraRunner implements CameraRunner, AutoCloseable {
     private volatile Thread thread;
     private volatile String failure;
     private volatile boolean ended;
+    private volatile boolean flowing;
 
     CameraPipeline(StopSignal stop) {
       this.stop = stop;
@@ -77,7 +78,12 @@ final class PipelineCameraRunner implements CameraRunner, AutoCloseable {
     void run(PipelineConfig config, List<Pipeline.StreamSpec> specs) {
       try {
         // Each camera's meters stay its own: several pipelines in one registry would share gauges.
-        Pipeline.run(config, specs, () -> model(config).handle(), new SimpleMeterRegistry(), stop, new Pipeline.Listener() { });
+        Pipeline.run(config, specs, () -> model(config).handle(), new SimpleMeterRegistry(), stop, new Pipeline.Listener() {
+          @Override
+          public void frameRendered() {
+            flowing = true;
+          }
+        });
         if (stop.failure() != null) failure = oneLine(stop.failure());
         else if ("done".equals(stop.reason())) failure = "the stream ended";
       } catch (Exception | LinkageError e) {
@@ -95,6 +101,11 @@ final class PipelineCameraRunner implements CameraRunner, AutoCloseable {
     @Override
     public boolean ended() {
       return ended;
+    }
+
+    @Override
+    public boolean flowing() {
+      return flowing;
     }
 
     @Override

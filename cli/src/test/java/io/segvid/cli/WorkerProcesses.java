@@ -20,10 +20,11 @@ final class WorkerProcesses implements AutoCloseable {
     this.dir = dir;
   }
 
-  Process start(String bootstrap, String group, String id) throws Exception {
-    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+  Process start(String bootstrap, String group, String id, String... more) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "io.segvid.cli.Segvid", "worker", "--kafka", bootstrap,
-        "--group", group, "--id", id, "--model", Media.MODEL.toString(), "--threads", "1");
+        "--group", group, "--id", id, "--model", Media.MODEL.toString(), "--threads", "1"));
+    cmd.addAll(List.of(more));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(id + ".log").toFile());
     pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "3");
     Process p = pb.start();

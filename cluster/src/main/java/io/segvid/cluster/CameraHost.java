@@ -55,6 +55,7 @@ public final class CameraHost implements AutoCloseable {
     long retryAtMillis;
     long retryDelayMillis = FIRST_RETRY_MILLIS;
     boolean badInput;
+    boolean reportedRunning;
 
     Camera(CameraSpec spec, TopicPartition partition) {
       this.spec = spec;
@@ -136,7 +137,8 @@ public final class CameraHost implements AutoCloseable {
     try {
       camera.running = runner.start(spec.id(), spec.source(), spec.sinks());
       camera.startedMillis = System.currentTimeMillis();
-      publish(spec.id(), CameraStatus.State.RUNNING, spec.source(), null, camera.startedMillis);
+      camera.reportedRunning = false;
+      publish(spec.id(), CameraStatus.State.STARTING, spec.source(), null, camera.startedMillis);
       LOG.info("camera {}: {} started", spec.id(), Redact.url(spec.source()));
     } catch (IllegalArgumentException e) {
       camera.badInput = true;
@@ -145,12 +147,18 @@ public final class CameraHost implements AutoCloseable {
     }
   }
 
-  /** Restarts cameras whose pipeline ended by itself, after a pause that grows while they keep failing. */
+  /**
+   * Reports cameras whose frames started flowing; restarts cameras whose pipeline ended by itself,
+   * after a pause that grows while they keep failing.
+   */
   private void supervise() {
     long now = System.currentTimeMillis();
     for (Camera c : cameras.values()) {
       if (c.badInput) continue;
-      if (c.running != null && c.running.ended()) {
+      if (c.running != null && !c.reportedRunning && !c.running.ended() && c.running.flowing()) {
+        c.reportedRunning = true;
+        publish(c.spec.id(), CameraStatus.State.RUNNING, c.spec.source(), null, c.startedMillis);
+      } else if (c.running != null && c.running.ended()) {
         String why = c.running.failure() == null ? "ended" : c.running.failure();
         c.running = null;
         c.retryAtMillis = now + c.retryDelayMillis;

@@ -13,6 +13,9 @@ public interface CameraRunner {
 
     boolean ended();
 
+    /** Whether a segmented frame has come out yet. */
+    boolean flowing();
+
     /** Stops it and waits until its outputs are finished and its threads gone. */
     void stop();
   }

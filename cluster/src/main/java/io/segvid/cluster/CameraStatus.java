@@ -8,5 +8,6 @@ package io.segvid.cluster;
 public record CameraStatus(String id, State state, String worker, String source, String error, long startedMillis,
                            long updatedMillis) {
 
-  public enum State { RUNNING, FAILED, STOPPED }
+  /** STARTING: its pipeline is opening the camera; RUNNING: segmented frames are flowing. */
+  public enum State { STARTING, RUNNING, FAILED, STOPPED }
 }
