@@ -212,7 +212,14 @@ class FaultSoakTest {
     }
     sb.append(String.format(Locale.ROOT, "  slope: latency p99 %+.1f ms/minute, resident memory %+.1f MB/minute "
         + "(outside the Java heap %+.1f MB/minute)%n", slope(latencyByMinute), slope(rssByMinute), slope(nativeByMinute)));
+    // Allocators and caches fill during the first minutes; a leak keeps rising in the second half too.
+    sb.append(String.format(Locale.ROOT, "  second half: latency p99 %+.1f ms/minute, resident memory %+.1f MB/minute%n",
+        slope(secondHalf(latencyByMinute)), slope(secondHalf(rssByMinute))));
     return sb.toString();
+  }
+
+  static List<double[]> secondHalf(List<double[]> xy) {
+    return xy.subList(xy.size() / 2, xy.size());
   }
 
   /** Least-squares slope of y over x; 0 with fewer than two points. */
