@@ -104,11 +104,6 @@ public final class CameraHost implements AutoCloseable {
     consumer.wakeup();
   }
 
-  /** The ids of the cameras running here now. */
-  public List<String> running() {
-    return cameras.values().stream().filter(c -> c.running != null && !c.running.ended()).map(c -> c.spec.id()).toList();
-  }
-
   /** A new definition starts or restarts the camera; a tombstone stops it; a repeat of the running one changes nothing. */
   private void apply(ConsumerRecord<String, String> r) {
     if (r.key() == null) return;
@@ -161,13 +156,13 @@ public final class CameraHost implements AutoCloseable {
       } else if (c.running != null && c.running.ended()) {
         String why = c.running.failure() == null ? "ended" : c.running.failure();
         c.running = null;
+        // A camera that ran a while before failing starts again from the shortest pause.
+        if (now - c.startedMillis > LAST_RETRY_MILLIS) c.retryDelayMillis = FIRST_RETRY_MILLIS;
         c.retryAtMillis = now + c.retryDelayMillis;
         publish(c.spec.id(), CameraStatus.State.FAILED, c.spec.source(),
             why + " (retrying in " + c.retryDelayMillis / 1000 + " s)", c.startedMillis);
         LOG.warn("camera {} ended: {}", c.spec.id(), Redact.url(why));
-        // A camera that ran a while before failing starts again from the shortest pause.
-        c.retryDelayMillis = now - c.startedMillis > LAST_RETRY_MILLIS ? FIRST_RETRY_MILLIS
-            : Math.min(LAST_RETRY_MILLIS, c.retryDelayMillis * 2);
+        c.retryDelayMillis = Math.min(LAST_RETRY_MILLIS, c.retryDelayMillis * 2);
       } else if (c.running == null && now >= c.retryAtMillis) {
         restarts.increment();
         start(c);
