@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -60,10 +61,14 @@ class ViewTest {
         int sampled = (img.getWidth() / 2) * (img.getHeight() / 2);
         assertTrue(lit > 640 * 360 / 4 / 2, "window content covers the video: " + lit + " of " + sampled + " samples lit");
         assertTrue(colours.size() > 200, "a picture, not a flat fill: " + colours.size() + " colours");
-        // The render stage's output, not the camera's: the legend's solid swatches of the class colours.
-        int swatches = 0;
-        for (int[] c : CAMVID_COLOURS) if (exactPixels(img, c) >= 30) swatches++;
-        assertTrue(swatches >= 3, "legend swatches of the class colours found: " + swatches + " of 11");
+        // The render stage's output, not the camera's: the legend's solid swatches of the class colours
+        // (one per class the model sees in the frame, so how many depends on the model; grey is left
+        // out, a test pattern may hold it exactly).
+        List<String> swatches = new ArrayList<>();
+        for (int[] c : CAMVID_COLOURS) {
+          if (!(c[0] == c[1] && c[1] == c[2]) && exactPixels(img, c) >= 30) swatches.add(Arrays.toString(c));
+        }
+        assertTrue(swatches.size() >= 2, "legend swatches of the class colours found: " + swatches);
         assertEquals(143, segvid.terminate(30), segvid.logText());
       }
     } finally {
