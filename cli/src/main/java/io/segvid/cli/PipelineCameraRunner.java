@@ -84,10 +84,10 @@ final class PipelineCameraRunner implements CameraRunner, AutoCloseable {
             flowing = true;
           }
         });
-        if (stop.failure() != null) failure = oneLine(stop.failure());
+        if (stop.failure() != null) failure = PipelineJobRunner.oneLine(stop.failure());
         else if ("done".equals(stop.reason())) failure = "the stream ended";
       } catch (Exception | LinkageError e) {
-        failure = oneLine(e);
+        failure = PipelineJobRunner.oneLine(e);
       } finally {
         ended = true;
       }
@@ -117,10 +117,5 @@ final class PipelineCameraRunner implements CameraRunner, AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-  }
-
-  static String oneLine(Throwable t) {
-    String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    return m.replaceAll("\\s*\\R\\s*", " ");
   }
 }

@@ -41,7 +41,8 @@ final class PipelineJobRunner implements JobRunner {
     }
   }
 
-  private static String oneLine(Throwable t) {
+  /** A failure as the one line that status records carry. */
+  static String oneLine(Throwable t) {
     String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     return m.replaceAll("\\s*\\R\\s*", " ");
   }

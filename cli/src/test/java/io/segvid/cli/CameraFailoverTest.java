@@ -59,8 +59,8 @@ class CameraFailoverTest {
         WorkerProcesses.await(id + " results flowing from w1", 180, () -> results.count(id) >= 10);
       }
       // Both cameras' frames go through w1's one model, batched together: more frames than model calls.
-      double batches = meter(metricsPort, "segvid_worker_model_batches_total");
-      double frames = meter(metricsPort, "segvid_worker_model_frames_total");
+      double batches = Prometheus.sum(metricsPort, "segvid_worker_model_batches_total", "");
+      double frames = Prometheus.sum(metricsPort, "segvid_worker_model_frames_total", "");
       System.out.printf(java.util.Locale.ROOT, "CAMERAS: %.0f frames of two cameras in %.0f model calls (%.2f per call)%n",
           frames, batches, frames / batches);
       assertTrue(frames > 1.2 * batches, frames + " frames in " + batches + " calls");
@@ -128,14 +128,6 @@ class CameraFailoverTest {
       assertEquals(1, missing.code());
       assertTrue(missing.err().contains("no camera 'nope'"), missing.err());
     }
-  }
-
-  /** A counter's value from a worker's Prometheus endpoint. */
-  private static double meter(int port, String name) throws Exception {
-    String text = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-        java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-    return text.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
   /** The latest status of each listed camera (removed cameras are not listed). */

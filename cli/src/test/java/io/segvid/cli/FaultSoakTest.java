@@ -143,16 +143,7 @@ class FaultSoakTest {
 
   private long heapCommittedKb() {
     try {
-      String text = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-              java.net.URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).timeout(java.time.Duration.ofSeconds(2)).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-      double bytes = 0;
-      for (String line : text.split("\n")) {
-        if (line.startsWith("jvm_memory_committed_bytes{") && line.contains("area=\"heap\"")) {
-          bytes += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        }
-      }
-      return (long) (bytes / 1024);
+      return (long) (Prometheus.sum(metricsPort, "jvm_memory_committed_bytes", "area=\"heap\"") / 1024);
     } catch (Exception e) {
       return 0;
     }

@@ -9,14 +9,12 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -181,11 +179,7 @@ public final class CameraHost implements AutoCloseable {
   private void publish(String id, CameraStatus.State state, String source, String error, long started) {
     CameraStatus s = new CameraStatus(id, state, worker, Redact.url(source), Redact.url(error), started,
         System.currentTimeMillis());
-    try {
-      status.send(new ProducerRecord<>(Topics.CAMERA_STATUS, id, Json.write(s))).get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      LOG.warn("could not publish the status of camera {}: {}", id, e.getMessage());
-    }
+    Topics.writeStatus(status, Topics.CAMERA_STATUS, id, s);
   }
 
   @Override

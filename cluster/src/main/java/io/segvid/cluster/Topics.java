@@ -8,6 +8,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The topics segvid uses: jobs (one record per submitted job, spread over partitions, each partition
@@ -27,7 +32,21 @@ public final class Topics {
   /** Upper bound on workers that can share the jobs; more partitions than workers is fine. */
   static final int JOB_PARTITIONS = 12;
 
+  private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
+
   private Topics() { }
+
+  /**
+   * Writes a status record and waits for the broker's acknowledgement; a failure is logged, not
+   * thrown: status is for people watching, and the work it describes goes on without it.
+   */
+  static void writeStatus(KafkaProducer<String, String> producer, String topic, String key, Object status) {
+    try {
+      producer.send(new ProducerRecord<>(topic, key, Json.write(status))).get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("could not publish to {} the status of {}: {}", topic, key, e.getMessage());
+    }
+  }
 
   private static NewTopic compacted(String name, int partitions) {
     return new NewTopic(name, partitions, (short) -1).configs(Map.of(

@@ -22,7 +22,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -184,11 +183,7 @@ public final class Worker implements AutoCloseable {
   }
 
   private void publish(JobStatus s) {
-    try {
-      status.send(new ProducerRecord<>(Topics.JOB_STATUS, s.id(), Json.write(s))).get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      LOG.warn("could not publish the status of job {}: {}", s.id(), e.getMessage());
-    }
+    Topics.writeStatus(status, Topics.JOB_STATUS, s.id(), s);
   }
 
   private static void cleanQuietly(TempOutputs outputs) {
