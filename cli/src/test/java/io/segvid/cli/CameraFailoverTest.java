@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.segvid.cluster.CameraDirectory;
 import io.segvid.cluster.CameraStatus;
+import io.segvid.cluster.KafkaBroker;
 import io.segvid.cluster.KafkaSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.segvid.cluster.JobQueue;
 import io.segvid.cluster.JobStatus;
+import io.segvid.cluster.KafkaBroker;
 import io.segvid.cluster.KafkaSettings;
 import io.segvid.testkit.Media;
 import java.nio.file.Files;

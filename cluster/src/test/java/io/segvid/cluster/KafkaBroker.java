@@ -1,5 +1,7 @@
-package io.segvid.cli;
+package io.segvid.cluster;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,13 +13,15 @@ import org.apache.kafka.common.Uuid;
 
 /**
  * A real Apache Kafka broker (the one from Maven Central, KRaft mode, broker and controller in one
- * node) in its own process on loopback, its data in a folder of the test's. Killed at close.
+ * node) in its own process on loopback, its data in a folder of the test's. Killed at close. Shared
+ * with the command line's tests through this module's test jar.
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
 
   private final Process process;
   private final Path log;
-  final String bootstrap;
+  /** host:port for {@code bootstrap.servers}. */
+  public final String bootstrap;
 
   private KafkaBroker(Process process, Path log, String bootstrap) {
     this.process = process;
@@ -25,9 +29,9 @@ final class KafkaBroker implements AutoCloseable {
     this.bootstrap = bootstrap;
   }
 
-  static KafkaBroker start(Path dir) throws Exception {
-    int port = RtspServer.freePort();
-    int controller = RtspServer.freePort();
+  public static KafkaBroker start(Path dir) throws Exception {
+    int port = freePort();
+    int controller = freePort();
     Path config = dir.resolve("server.properties");
     Files.createDirectories(dir);
     Files.writeString(config, String.join("\n",
@@ -86,6 +90,12 @@ final class KafkaBroker implements AutoCloseable {
       }
     }
     throw new AssertionError("the broker did not come up within 120 s:\n" + Files.readString(log));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
   }
 
   @Override
