@@ -48,7 +48,7 @@ public final class BenchCommand implements Callable<Integer> {
     PipelineConfig config = options.resolve(List.of(video.toString()), List.of());
     PipelineLauncher.Model model = PipelineLauncher.model(config);
     Benchmark bench = new Benchmark(config, video,
-        () -> SavedModelSegmenter.open(model.path(), model.overrides(), model.threads()), streams, work, soakFrames, rounds);
+        model::open, streams, work, soakFrames, rounds);
     Map<String, Object> r = bench.run(System.err);
     print(r);
     if (json != null) {

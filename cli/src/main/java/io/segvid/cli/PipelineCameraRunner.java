@@ -45,7 +45,7 @@ final class PipelineCameraRunner implements CameraRunner, AutoCloseable {
   private synchronized SharedSegmenter model(PipelineConfig config) throws Exception {
     if (model == null) {
       PipelineLauncher.Model m = PipelineLauncher.model(config);
-      SharedSegmenter shared = new SharedSegmenter(SavedModelSegmenter.open(m.path(), m.overrides(), m.threads()),
+      SharedSegmenter shared = new SharedSegmenter(m.open(),
           Math.max(config.model().batchSize(), 1), config.model().batchesInFlight());
       // Frames over batches: how much the cameras' calls are batched together.
       FunctionCounter.builder("segvid.worker.model.batches", shared, s -> s.batchesAndFrames()[0])

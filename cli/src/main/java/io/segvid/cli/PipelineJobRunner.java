@@ -30,7 +30,7 @@ final class PipelineJobRunner implements JobRunner {
       PipelineLauncher.Model model = PipelineLauncher.model(config);
       List<Pipeline.StreamSpec> specs = PipelineLauncher.streams(config, stop);
       Pipeline.Outcome outcome = Pipeline.run(config, specs,
-          () -> SavedModelSegmenter.open(model.path(), model.overrides(), model.threads()), new SimpleMeterRegistry(),
+          model::open, new SimpleMeterRegistry(),
           stop, new Pipeline.Listener() { });
       if (stop.failure() != null) return Result.failed(oneLine(stop.failure()));
       long frames = 0;

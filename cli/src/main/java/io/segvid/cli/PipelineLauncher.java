@@ -7,9 +7,11 @@ import io.segvid.cluster.KafkaFrameSink;
 import io.segvid.config.ModelConfig;
 import io.segvid.config.PipelineConfig;
 import io.segvid.inference.InputScaling;
+import io.segvid.inference.ModelLoadException;
 import io.segvid.inference.ModelOverrides;
 import io.segvid.inference.OutputKind;
 import io.segvid.inference.SavedModelSegmenter;
+import io.segvid.inference.TestTimeAugmentation;
 import io.segvid.pipeline.Pipeline;
 import io.segvid.output.FrameSink;
 import io.segvid.output.Sinks;
@@ -52,7 +54,7 @@ final class PipelineLauncher {
     ProgressListener progress = new ProgressListener(config.progress());
     try {
       Pipeline.Outcome outcome = Pipeline.run(config, specs,
-          () -> SavedModelSegmenter.open(model.path(), model.overrides(), model.threads()), registry, stop, progress);
+          model::open, registry, stop, progress);
       progress.finished();
       if (stop.failure() != null) throw asException(stop.failure());
       RunSummary.print(outcome, report);
@@ -90,8 +92,12 @@ final class PipelineLauncher {
     return specs;
   }
 
-  /** The model a config asks for: folder, overrides, threads. */
-  record Model(Path path, ModelOverrides overrides, int threads) { }
+  /** The model a config asks for: folder, overrides, threads, test-time augmentation. */
+  record Model(Path path, ModelOverrides overrides, int threads, TestTimeAugmentation tta) {
+    SavedModelSegmenter open() throws ModelLoadException {
+      return SavedModelSegmenter.open(path, overrides, threads, tta);
+    }
+  }
 
   static Model model(PipelineConfig config) {
     ModelConfig m = config.model();
@@ -101,7 +107,8 @@ final class PipelineLauncher {
         m.numClasses(), m.inputSize() == null ? null : m.inputSize().height(),
         m.inputSize() == null ? null : m.inputSize().width());
     int threads = m.threads() > 0 ? m.threads() : Runtime.getRuntime().availableProcessors();
-    return new Model(io.segvid.config.Home.resolve(m.path()), overrides, threads);
+    return new Model(io.segvid.config.Home.resolve(m.path()), overrides, threads,
+        TestTimeAugmentation.parse(m.tta(), "model.tta"));
   }
 
   /** With several sources, each stream needs its own outputs: {stream} in a sink path becomes its number. */

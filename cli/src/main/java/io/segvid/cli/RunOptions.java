@@ -60,6 +60,7 @@ public final class RunOptions {
     if (!sinks.isEmpty()) c = c.withSinks(sinks);
     ModelConfig m = c.model();
     io.segvid.inference.ModelOverrides o = model.overrides();
+    model.testTimeAugmentation();  // a bad --tta is named as the flag, not as the config key
     String inputSize = model.inputSize();
     c = c.withModel(new ModelConfig(
         model.model != null ? model.model.toString() : m.path(),
@@ -69,7 +70,8 @@ public final class RunOptions {
         or(o.signature(), m.signature()), or(o.inputKey(), m.inputKey()), or(o.outputKey(), m.outputKey()),
         or(lower(o.inputScaling()), m.inputScaling()), or(lower(o.outputKind()), m.outputKind()),
         or(o.numClasses(), m.numClasses()),
-        batchesInFlight != null ? batchesInFlight : m.batchesInFlight()));
+        batchesInFlight != null ? batchesInFlight : m.batchesInFlight(),
+        or(model.tta, m.tta())));
     RingConfig r = c.ring();
     c = c.withRing(new RingConfig(ringSize != null ? ringSize : r.size(),
         policy != null ? parsePolicy(policy) : r.policy()));

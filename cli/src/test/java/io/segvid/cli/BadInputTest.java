@@ -96,6 +96,16 @@ class BadInputTest {
   }
 
   @Test
+  void badTestTimeAugmentationIsNamedAsGiven() throws Exception {
+    assertOneLineError(run("run", "--source", Media.VIDEO.toString(), "--sink", "stats:" + tmp.resolve("s.jsonl"),
+        "--tta", "mirror"), "--tta must be none or flip, got 'mirror'");
+    Path cfg = tmp.resolve("tta.yaml");
+    Files.writeString(cfg, "model:\n  tta: mirror\n");
+    assertOneLineError(run("run", "--config", cfg.toString(), "--source", Media.VIDEO.toString(), "--sink", "stats:"
+        + tmp.resolve("s.jsonl")), "model.tta must be none or flip");
+  }
+
+  @Test
   void badConfigKeyIsNamed() throws Exception {
     Path cfg = tmp.resolve("c.yaml");
     Files.writeString(cfg, "render:\n  alpah: 0.3\n");

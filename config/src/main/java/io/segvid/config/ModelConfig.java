@@ -14,7 +14,8 @@ public record ModelConfig(
     @JsonProperty("input_scaling") String inputScaling,
     @JsonProperty("output_kind") String outputKind,
     @JsonProperty("num_classes") Integer numClasses,
-    @JsonProperty("batches_in_flight") Integer batchesInFlight) {
+    @JsonProperty("batches_in_flight") Integer batchesInFlight,
+    @JsonProperty("tta") String tta) {
 
   public static final String DEFAULT_PATH = "samples/models/camvid";
 
@@ -28,12 +29,16 @@ public record ModelConfig(
     if (outputKind != null && !outputKind.matches("(?i)classes|logits|probabilities")) {
       throw new ConfigException("model.output_kind must be classes, logits or probabilities, got '" + outputKind + "'");
     }
+    tta = Check.orDefault(tta, "none");
+    if (!tta.matches("(?i)none|flip")) {
+      throw new ConfigException("model.tta must be none or flip, got '" + tta + "'");
+    }
     if (numClasses != null) Check.range("model.num_classes", numClasses, 2, 255);
     // Two batches at once keep TensorFlow's thread pool busy through the serial parts of the graph.
     batchesInFlight = Check.range("model.batches_in_flight", Check.orDefault(batchesInFlight, 2), 1, 2);
   }
 
   public static ModelConfig defaults() {
-    return new ModelConfig(null, null, null, null, null, null, null, null, null, null, null);
+    return new ModelConfig(null, null, null, null, null, null, null, null, null, null, null, null);
   }
 }

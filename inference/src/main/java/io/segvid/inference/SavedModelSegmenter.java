@@ -18,13 +18,10 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.ByteDataBuffer;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.image.ResizeBilinear;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TUint8;
-import org.tensorflow.types.family.TNumber;
 
 /**
  * A TensorFlow SavedModel as a {@link Segmenter}. segvid's own exports take uint8 and return uint8
@@ -46,9 +43,12 @@ public final class SavedModelSegmenter implements Segmenter {
   private final Operand<?> preOutput;
   /** uint8 straight into the model: {@link NativeSessionRunner} can be used. */
   private final boolean direct;
+  /** Each batch runs with its mirror images appended ({@link TestTimeAugmentation#FLIP}). */
+  private final boolean flip;
   private final Caller primary;
 
-  private SavedModelSegmenter(SavedModelBundle bundle, ModelMetadata metadata) throws ModelLoadException {
+  private SavedModelSegmenter(SavedModelBundle bundle, ModelMetadata metadata, TestTimeAugmentation tta)
+      throws ModelLoadException {
     this.bundle = bundle;
     this.metadata = metadata;
     Signature signature = bundle.signatures().stream().filter(s -> s.key().equals(metadata.signature())).findFirst()
@@ -67,21 +67,9 @@ public final class SavedModelSegmenter implements Segmenter {
     inputName = in.name;
     floatInput = in.dataType == DataType.DT_FLOAT;
     Graph graph = bundle.graph();
-    Ops tf = Ops.create(graph);
-    Output<?> modelOut = graph.outputOrThrow(out.name);
-    if (metadata.outputKind() == OutputKind.CLASSES) {
-      classesOutput = out.dataType == DataType.DT_UINT8 ? modelOut
-          : tf.dtypes.cast((Operand<? extends TNumber>) modelOut, TUint8.class).asOutput();
-    } else {
-      // Scores to class ids at the input size; softmax is monotonic, so argmax is the same on both.
-      @SuppressWarnings("unchecked")
-      Operand<TFloat32> scores = out.dataType == DataType.DT_FLOAT ? (Operand<TFloat32>) modelOut
-          : tf.dtypes.cast((Operand<? extends TNumber>) modelOut, TFloat32.class);
-      Output<?> modelIn = graph.outputOrThrow(in.name);
-      Operand<TInt32> size = tf.stridedSlice(tf.shape(modelIn), org.tensorflow.ndarray.index.Indices.slice(1, 3));
-      Operand<TFloat32> resized = tf.image.resizeBilinear(scores, size, ResizeBilinear.halfPixelCenters(true));
-      classesOutput = tf.dtypes.cast(tf.math.argMax(resized, tf.constant(3), TInt32.class), TUint8.class).asOutput();
-    }
+    flip = tta == TestTimeAugmentation.FLIP;
+    classesOutput = flip ? ClassMapOps.flipAveragedClasses(graph, in, scoresOf(signature, out, metadata))
+        : ClassMapOps.classes(graph, in, out, metadata.outputKind());
     direct = in.dataType == DataType.DT_UINT8 && metadata.inputScaling() == InputScaling.NONE;
     if (direct) {
       preGraph = null;
@@ -108,6 +96,12 @@ public final class SavedModelSegmenter implements Segmenter {
 
   /** Opens a SavedModel folder; metadata comes from {@value ModelMetadata#FILE_NAME} and/or overrides. */
   public static SavedModelSegmenter open(Path dir, ModelOverrides overrides, int threads) throws ModelLoadException {
+    return open(dir, overrides, threads, TestTimeAugmentation.NONE);
+  }
+
+  /** As {@link #open(Path, ModelOverrides, int)}, with test-time augmentation. */
+  public static SavedModelSegmenter open(Path dir, ModelOverrides overrides, int threads, TestTimeAugmentation tta)
+      throws ModelLoadException {
     if (!Files.isDirectory(dir)) throw new ModelLoadException("model folder " + dir + " does not exist");
     if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
       throw new ModelLoadException(dir + " is not a TensorFlow SavedModel (no saved_model.pb)");
@@ -123,11 +117,23 @@ public final class SavedModelSegmenter implements Segmenter {
     }
     warnIfUnfolded(dir, bundle.graph(), metadata);
     try {
-      return new SavedModelSegmenter(bundle, metadata);
+      return new SavedModelSegmenter(bundle, metadata, tta);
     } catch (ModelLoadException | RuntimeException e) {
       bundle.close();
       throw e instanceof ModelLoadException m ? m : new ModelLoadException("model " + dir + ": " + firstLine(e));
     }
+  }
+
+  /** The scores a flip average needs: the output itself, or beside its class ids a {@code logits} output (segvid's exports). */
+  private static Signature.TensorDescription scoresOf(Signature signature, Signature.TensorDescription out,
+                                                      ModelMetadata metadata) throws ModelLoadException {
+    if (metadata.outputKind() != OutputKind.CLASSES) return out;
+    Signature.TensorDescription logits = signature.getOutputs().get("logits");
+    if (logits == null) {
+      throw new ModelLoadException("--tta flip needs scores, and signature '" + signature.key()
+          + "' outputs only class ids (outputs: " + signature.outputNames() + ")");
+    }
+    return logits;
   }
 
   /**
@@ -199,17 +205,18 @@ public final class SavedModelSegmenter implements Segmenter {
     primary.segment(frames, count, height, width, masks);
   }
 
+  /** FLOP of one frame at this size, counted from the graph ({@link ModelCost}); two model runs with flip. */
+  @Override
+  public long flopsPerFrame(int height, int width) {
+    long once = ModelCost.flopsPerFrame(bundle.graph(), bundle.session(), inputName, floatInput, height, width);
+    return flip ? 2 * once : once;
+  }
+
   /**
    * Another caller on the same session, for a second inference thread: TensorFlow sessions take
    * concurrent runs, and two batches in flight keep its thread pool busy where one batch alone
    * leaves cores idle (serial stretches of the graph).
    */
-  /** FLOP of one frame at this size, counted from the graph ({@link ModelCost}); one model run. */
-  @Override
-  public long flopsPerFrame(int height, int width) {
-    return ModelCost.flopsPerFrame(bundle.graph(), bundle.session(), inputName, floatInput, height, width);
-  }
-
   @Override
   public Segmenter concurrentCaller() {
     return new Caller();
@@ -223,9 +230,10 @@ public final class SavedModelSegmenter implements Segmenter {
 
     private final Map<Long, TUint8> inputTensors = new HashMap<>();
     /** Allocation-free run path for uint8-in models; null where it cannot be had (then TF Java's Runner). */
-    private final NativeSessionRunner nativeRunner = direct
+    private final NativeSessionRunner nativeRunner = direct && !flip
         ? NativeSessionRunner.tryCreate(bundle.session(), bundle.graph().outputOrThrow(inputName), classesOutput) : null;
     private byte[] staging = new byte[0];
+    private byte[] mirror = new byte[0];
 
     @Override
     public ModelMetadata metadata() {
@@ -239,9 +247,16 @@ public final class SavedModelSegmenter implements Segmenter {
         return;
       }
       int frameBytes = height * width * 3;
-      TUint8 input = inputTensor(count, height, width);
+      TUint8 input = inputTensor(flip ? 2 * count : count, height, width);
       ByteDataBuffer data = input.asRawTensor().data();
       for (int i = 0; i < count; i++) data.offset((long) i * frameBytes).write(frames[i], 0, frameBytes);
+      if (flip) {
+        if (mirror.length < frameBytes) mirror = new byte[frameBytes];
+        for (int i = 0; i < count; i++) {
+          Mirror.rows(frames[i], mirror, height, width, 3);
+          data.offset((long) (count + i) * frameBytes).write(mirror, 0, frameBytes);
+        }
+      }
       int maskBytes = height * width;
       if (staging.length < count * maskBytes) staging = new byte[count * maskBytes];
       if (preSession == null) {

@@ -35,7 +35,8 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     List<LabelledImage> images = LabelledImageFolder.load(data);
-    try (Segmenter segmenter = SavedModelSegmenter.open(modelOptions.modelPath(), modelOptions.overrides(), modelOptions.threads())) {
+    try (Segmenter segmenter = SavedModelSegmenter.open(modelOptions.modelPath(), modelOptions.overrides(), modelOptions.threads(),
+        modelOptions.testTimeAugmentation())) {
       io.segvid.trainer.data.LabelCheck.requireKnownIds(images, segmenter.metadata().numClasses(),
           ignoreIdOf(segmenter.metadata(), ignoreId), data.toString());
       Evaluation e = evaluate(segmenter, images, ignoreId);

@@ -3,6 +3,7 @@ package io.segvid.trainer.cli;
 import io.segvid.inference.InputScaling;
 import io.segvid.inference.ModelOverrides;
 import io.segvid.inference.OutputKind;
+import io.segvid.inference.TestTimeAugmentation;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -27,6 +28,9 @@ public final class ModelOptions {
   Integer numClasses;
   @Option(names = "--input-size", description = "Model input HxW; frames keep their aspect ratio, longer side to max(H,W).")
   String inputSize;
+  @Option(names = "--tta", description = "Test-time augmentation: none (default) or flip (each frame and its mirror"
+      + " image, scores averaged: twice the model time).")
+  public String tta;
   @Option(names = "--threads", description = "TensorFlow intra-op threads (default: all cores).")
   public Integer threads;
 
@@ -42,6 +46,10 @@ public final class ModelOptions {
         inputScaling == null ? null : parseEnum(InputScaling.class, inputScaling, "--input-scaling"),
         outputKind == null ? null : parseEnum(OutputKind.class, outputKind, "--output-kind"),
         numClasses, h, w);
+  }
+
+  public TestTimeAugmentation testTimeAugmentation() {
+    return TestTimeAugmentation.parse(tta, "--tta");
   }
 
   public int threads() {

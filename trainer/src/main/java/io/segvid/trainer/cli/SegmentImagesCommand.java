@@ -41,7 +41,8 @@ public final class SegmentImagesCommand implements Callable<Integer> {
     if (!Files.isDirectory(input)) throw new IOException("input folder " + input + " does not exist");
     Map<String, Path> images = LabelledImageFolder.byBaseName(input);
     if (images.isEmpty()) throw new IOException("no images in " + input);
-    try (Segmenter segmenter = SavedModelSegmenter.open(modelOptions.modelPath(), modelOptions.overrides(), modelOptions.threads())) {
+    try (Segmenter segmenter = SavedModelSegmenter.open(modelOptions.modelPath(), modelOptions.overrides(), modelOptions.threads(),
+        modelOptions.testTimeAugmentation())) {
       Files.createDirectories(output);
       if (!Files.isWritable(output)) throw new IOException("output folder " + output + " is not writable");
       // One unreadable image must not cost the masks of the others: skip it, name it, fail at the end.
