@@ -1,6 +1,7 @@
 package io.segvid.trainer;
 
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,12 +11,18 @@ import io.segvid.inference.ModelMetadata;
 import io.segvid.trainer.cli.EvaluateCommand;
 import io.segvid.trainer.cli.TrainCommand;
 import io.segvid.trainer.data.LabelledImage;
+import io.segvid.trainer.model.ModelSpec;
+import io.segvid.trainer.model.SavedModelWeights;
+import io.segvid.trainer.model.WeightFile;
+import io.segvid.trainer.train.OptimizerKind;
+import io.segvid.trainer.train.TrainGraph;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -102,6 +109,33 @@ class TrainCommandTest {
     String eval = capture(() -> assertEquals(0, Cli.run(new EvaluateCommand(), "--model", out.resolve("model").toString(),
         "--data", data.toString()).code()));
     assertTrue(eval.contains("mIoU") && eval.contains("ms/frame") && eval.contains("GFLOP/s"), eval);
+  }
+
+  @Test
+  @Order(4)
+  void emaExportsTheAverageAndReportsTheWeightsAsTrainedBesideIt() throws Exception {
+    Path withVal = tmp.resolve("ema-val");
+    String log = train("--data", data.toString(), "--val", data.toString(), "--out", withVal.toString(), "--epochs", "1",
+        "--ema", "0.9");
+    assertTrue(log.contains("epoch 1 val (as trained) mIoU") && log.contains("epoch 1 val mIoU"), log);
+
+    Path out = tmp.resolve("ema");
+    train("--data", data.toString(), "--out", out.toString(), "--epochs", "2", "--ema", "0.9");
+    Map<String, float[]> average = WeightFile.read(out.resolve("checkpoint/average.weights"));
+    Map<String, float[]> trained = WeightFile.read(out.resolve("checkpoint/model.weights"));
+    ModelMetadata meta = ModelMetadata.read(out.resolve("model"));
+    try (TrainGraph g = new TrainGraph(ModelSpec.fromArchitecture(meta.architecture(), 2), OptimizerKind.ADAM, 0f, 0.9f, 1)) {
+      Map<String, float[]> exported = SavedModelWeights.read(out.resolve("model"), g.params().all().values());
+      boolean differs = false;
+      for (String name : exported.keySet()) {
+        assertArrayEquals(average.get(name), exported.get(name), name + ": the export is the average");
+        differs |= !java.util.Arrays.equals(trained.get(name), exported.get(name));
+      }
+      assertTrue(differs, "the average is not the last step's weights");
+    }
+    Cli bad = Cli.run(new TrainCommand(), "--data", data.toString(), "--out", tmp.resolve("bad").toString(), "--ema", "1.5",
+        "--num-classes", "2");
+    assertEquals("--ema must be 0 (off) or in [0.5, 1), got 1.5", bad.err().strip());
   }
 
   private static String train(String... args) throws Exception {

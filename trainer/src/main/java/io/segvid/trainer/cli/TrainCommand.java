@@ -84,6 +84,9 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--val-every", defaultValue = "5", description = "Validate every N epochs (default: ${DEFAULT-VALUE}).")
   int valEvery;
   @Option(names = "--bn-momentum", defaultValue = "0.95") float bnMomentum;
+  @Option(names = "--ema", defaultValue = "0", paramLabel = "DECAY", description = "Validate and export a moving average"
+      + " of the weights, updated every step with this decay (e.g. 0.997; default 0: the weights as trained).")
+  double ema;
   @Option(names = "--seed", defaultValue = "1") long seed;
   @Option(names = "--threads", defaultValue = "0", description = "TensorFlow intra-op threads (0: all cores).")
   int threads;
@@ -178,8 +181,9 @@ public final class TrainCommand implements Callable<Integer> {
     if (!classWeights.equals("none") && !classWeights.equals("median-frequency")) {
       io.segvid.trainer.data.ClassWeights.parse(classWeights, classes);
     }
+    if (ema != 0 && !(ema >= 0.5 && ema < 1)) throw new IllegalArgumentException("--ema must be 0 (off) or in [0.5, 1), got " + ema);
     return new TrainOptions(spec, epochs, batch, hw[0], hw[1], lr, opt, sched, weightDecay, classWeights, aug,
-        valEvery, seed, warmupEpochs, bnMomentum, lossKind);
+        valEvery, seed, warmupEpochs, bnMomentum, lossKind, ema);
   }
 
   static int[] parsePair(String s, String sep, String flag) {

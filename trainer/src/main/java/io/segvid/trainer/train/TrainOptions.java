@@ -20,7 +20,13 @@ public record TrainOptions(
     long seed,
     int warmupEpochs,
     float bnMomentum,
-    LossKind loss) {
+    LossKind loss,
+    double emaDecay) {
+
+  /** Whether the exported model is the moving average of the weights ({@code --ema}); runs saved before it: no. */
+  public boolean averaged() {
+    return emaDecay > 0;
+  }
 
   /** Runs saved before the loss was an option used cross-entropy. */
   public LossKind loss() {

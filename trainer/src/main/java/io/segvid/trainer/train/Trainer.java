@@ -58,6 +58,8 @@ public final class Trainer {
   private final RunFolder run;
   private final PrintStream log;
   private final int threads;
+  /** The moving average of the weights that is validated and exported, with {@code --ema}; else null. */
+  private WeightAverage average;
 
   public Trainer(TrainOptions options, ClassTable classes, List<LabelledImage> train, List<LabelledImage> val,
                  Path out, PrintStream log, int threads) {
@@ -111,6 +113,7 @@ public final class Trainer {
     try (TrainGraph graph = new TrainGraph(options.spec(), options.optimizer(), options.weightDecay(),
         options.bnMomentum(), threads, options.loss())) {
       TrainingState state = start(graph, resume, initFrom);
+      average = startAverage(graph, resume);
       for (int epoch = state.epoch() + 1; epoch <= options.epochs(); epoch++) {
         long started = System.nanoTime();
         Epoch trained = trainEpoch(graph, epoch, state.step(), stepsPerEpoch, lr, assembler, prefetch);
@@ -123,11 +126,11 @@ public final class Trainer {
           if (miou > best) {
             best = miou;
             bestEpoch = epoch;
-            exportTo(graph.readModel(), run.bestModel());
+            exportTo(exported(graph), run.bestModel());
             log.printf(Locale.ROOT, "new best model (%s mIoU %.4f) exported to %s%n", valName, miou, run.bestModel());
           }
         } else if (val.isEmpty()) {
-          exportTo(graph.readModel(), run.bestModel());
+          exportTo(exported(graph), run.bestModel());
         }
         double imgPerSec = stepsPerEpoch * options.batchSize() / seconds;
         state = new TrainingState(epoch, trained.step(), best, bestEpoch, state.seconds() + seconds);
@@ -172,6 +175,19 @@ public final class Trainer {
     return TrainingState.START;
   }
 
+  /** The average a run with {@code --ema} continues (resume) or starts at the weights it starts from. */
+  private WeightAverage startAverage(TrainGraph graph, boolean resume) throws IOException {
+    if (!options.averaged()) return null;
+    Path saved = run.checkpoint().resolve("average.weights");
+    boolean continuing = resume && Files.isRegularFile(saved);
+    return new WeightAverage(options.emaDecay(), continuing ? WeightFile.read(saved) : graph.readModel());
+  }
+
+  /** What is validated and exported: the average with {@code --ema}, else the weights as trained. */
+  private Map<String, float[]> exported(TrainGraph graph) {
+    return average != null ? average.weights() : graph.readModel();
+  }
+
   /** One epoch's outcome: the mean loss, the global step reached, the learning rate of its last step. */
   private record Epoch(double meanLoss, long step, float lastLr) { }
 
@@ -194,6 +210,7 @@ public final class Trainer {
         }
         currentLr = lr.at(step);
         float loss = step(graph, batch, currentLr, ++step);
+        if (average != null) average.update(graph.readModel(), step);
         if (!Float.isFinite(loss)) throw new IllegalStateException("loss became " + loss + " at step " + step + ": lower --lr");
         lossSum += loss;
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -205,8 +222,26 @@ public final class Trainer {
     return new Epoch(lossSum / stepsPerEpoch, step, currentLr);
   }
 
-  /** Scores the selecting set (returned) and every reported set, and logs each with its per-class IoU. */
+  /**
+   * Scores the selecting set (returned) and every reported set, and logs each with its per-class IoU.
+   * With {@code --ema} that is the averaged model, and the selecting set's score of the weights as
+   * trained is logged beside it.
+   */
   private double validateAll(TrainGraph graph, int epoch) {
+    if (average == null) return validateSets(graph, epoch);
+    ConfusionMatrix trained = validate(graph, val);
+    log.printf(Locale.ROOT, "epoch %d %s (as trained) mIoU %.4f pixel acc %.4f per class %s%n", epoch, valName,
+        trained.meanIou(), trained.pixelAccuracy(), formatIou(trained.iou()));
+    Map<String, float[]> current = graph.readModel();
+    graph.loadModel(average.weights());
+    try {
+      return validateSets(graph, epoch);
+    } finally {
+      graph.loadModel(current);
+    }
+  }
+
+  private double validateSets(TrainGraph graph, int epoch) {
     ConfusionMatrix cm = validate(graph, val);
     log.printf(Locale.ROOT, "epoch %d %s mIoU %.4f pixel acc %.4f per class %s%n", epoch, valName, cm.meanIou(),
         cm.pixelAccuracy(), formatIou(cm.iou()));
@@ -268,6 +303,7 @@ public final class Trainer {
     Files.createDirectories(tmp);
     WeightFile.write(tmp.resolve("model.weights"), graph.readModel());
     WeightFile.write(tmp.resolve("optimizer.weights"), graph.readOptimizer());
+    if (average != null) WeightFile.write(tmp.resolve("average.weights"), average.weights());
     JSON.writeValue(tmp.resolve("options.json").toFile(), options);
     JSON.writeValue(tmp.resolve("state.json").toFile(), state);
     Path old = run.root().resolve("checkpoint.old");
