@@ -37,7 +37,7 @@ public final class CamerasCommand {
     @Override
     public Integer call() throws Exception {
       for (String sink : sinks) check(sink);
-      try (CameraDirectory cameras = new CameraDirectory(kafka.settings())) {
+      try (CameraDirectory cameras = new CameraDirectory(kafka.oneShotSettings())) {
         cameras.add(id, source, sinks);
       }
       System.out.println(id);
@@ -54,7 +54,7 @@ public final class CamerasCommand {
 
     @Override
     public Integer call() throws Exception {
-      try (CameraDirectory cameras = new CameraDirectory(kafka.settings())) {
+      try (CameraDirectory cameras = new CameraDirectory(kafka.oneShotSettings())) {
         if (!cameras.remove(id)) throw new IllegalArgumentException("no camera '" + id + "'");
       }
       return 0;
@@ -68,7 +68,7 @@ public final class CamerasCommand {
 
     @Override
     public Integer call() throws Exception {
-      try (CameraDirectory cameras = new CameraDirectory(kafka.settings())) {
+      try (CameraDirectory cameras = new CameraDirectory(kafka.oneShotSettings())) {
         for (CameraDirectory.Listed c : cameras.list()) System.out.println(line(c));
       }
       return 0;

@@ -16,7 +16,7 @@ public final class JobsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (JobQueue queue = new JobQueue(kafka.settings())) {
+    try (JobQueue queue = new JobQueue(kafka.oneShotSettings())) {
       for (JobStatus s : queue.statuses()) System.out.println(line(s));
     }
     return 0;

@@ -20,4 +20,14 @@ public final class KafkaOptions {
   KafkaSettings settings() throws IOException {
     return KafkaSettings.of(bootstrap, group, clientConfig);
   }
+
+  /**
+   * For commands that make one request and exit (submit, jobs, cameras): the Kafka client's own
+   * retry warnings are kept out of the terminal, since the command ends with one line saying what
+   * failed. A worker keeps them: there they tell an operator reading its log what it waits for.
+   */
+  KafkaSettings oneShotSettings() throws IOException {
+    System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+    return settings();
+  }
 }

@@ -71,6 +71,10 @@ public final class Segvid {
     String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     if (t instanceof java.nio.file.NoSuchFileException) m = "no such file: " + m;
     if (t instanceof java.nio.file.AccessDeniedException) m = "permission denied: " + m;
+    // Kafka clients that cannot be built say only "Failed to create new KafkaAdminClient"; the why is the cause.
+    if (t instanceof org.apache.kafka.common.KafkaException && t.getCause() != null && t.getCause().getMessage() != null) {
+      m = m + ": " + t.getCause().getMessage();
+    }
     return m.lines().filter(l -> !l.isBlank()).findFirst().orElse(m).strip();
   }
 }

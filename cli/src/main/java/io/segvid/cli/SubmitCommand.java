@@ -28,7 +28,7 @@ public final class SubmitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (JobQueue queue = new JobQueue(kafka.settings())) {
+    try (JobQueue queue = new JobQueue(kafka.oneShotSettings())) {
       String id = queue.submit(source, sinks);
       System.out.println(id);
       if (!await) return 0;

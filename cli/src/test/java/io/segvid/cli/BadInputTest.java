@@ -106,6 +106,27 @@ class BadInputTest {
   }
 
   @Test
+  void unreachableKafkaIsOneLineWithoutTheClientsRetryWarnings() throws Exception {
+    int port = RtspServer.freePort();  // nothing listens there
+    Path clientConfig = tmp.resolve("kafka.properties");
+    Files.writeString(clientConfig, "default.api.timeout.ms=3000\nrequest.timeout.ms=3000\n");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), "io.segvid.cli.Segvid", "cameras", "list", "--kafka", "127.0.0.1:" + port,
+        "--kafka-config", clientConfig.toString()).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+    assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+    assertNotEquals(0, p.exitValue());
+    assertEquals("segvid cameras list: cannot reach Kafka at 127.0.0.1:" + port + ": no broker answered within 3 s", output);
+
+    // Client settings Kafka refuses: the reason, not only "Failed to create new KafkaAdminClient".
+    Files.writeString(clientConfig, "default.api.timeout.ms=3000\n");
+    StringWriter err = new StringWriter();
+    int code = Segvid.execute(new PrintWriter(err, true), "jobs", "--kafka", "127.0.0.1:" + port, "--kafka-config",
+        clientConfig.toString());
+    assertOneLineError(new Run(code, err.toString()), "default.api.timeout.ms must be no smaller than the value of request.timeout.ms");
+  }
+
+  @Test
   void badConfigKeyIsNamed() throws Exception {
     Path cfg = tmp.resolve("c.yaml");
     Files.writeString(cfg, "render:\n  alpah: 0.3\n");

@@ -25,7 +25,7 @@ public final class CameraDirectory implements AutoCloseable {
   public CameraDirectory(KafkaSettings settings) throws InterruptedException {
     this.settings = settings;
     this.admin = Admin.create(settings.admin());
-    Topics.ensure(admin);
+    Topics.ensure(admin, settings);
   }
 
   /** Adds the camera, or replaces the definition of one with this id (its worker restarts it). */

@@ -67,7 +67,7 @@ public final class CameraHost implements AutoCloseable {
     this.worker = worker;
     this.runner = runner;
     try (Admin admin = Admin.create(settings.admin())) {
-      Topics.ensure(admin);
+      Topics.ensure(admin, settings);
     }
     consumer = new KafkaConsumer<>(settings.cameraMember("segvid-cameras-" + worker));
     status = new KafkaProducer<>(settings.producer("segvid-camera-status-" + worker));

@@ -29,7 +29,7 @@ public final class JobQueue implements AutoCloseable {
   public JobQueue(KafkaSettings settings) throws InterruptedException {
     this.settings = settings;
     this.admin = Admin.create(settings.admin());
-    Topics.ensure(admin);
+    Topics.ensure(admin, settings);
   }
 
   /** Puts a job on the jobs topic (and QUEUED on the status topic); returns its id. */

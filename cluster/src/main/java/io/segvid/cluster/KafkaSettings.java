@@ -36,8 +36,13 @@ public record KafkaSettings(String bootstrapServers, String group, Properties cl
     Properties p = new Properties();
     p.putAll(client);
     p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+    p.putIfAbsent(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
     return p;
+  }
+
+  /** How long a cluster call may take before it fails (the client file's default.api.timeout.ms, else 30 s). */
+  long apiTimeoutSeconds() {
+    return Long.parseLong(String.valueOf(admin().get(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG))) / 1000;
   }
 
   Properties producer(String clientId) {

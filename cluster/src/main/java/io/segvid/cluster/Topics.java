@@ -53,11 +53,16 @@ public final class Topics {
         TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
   }
 
-  static void ensure(Admin admin) throws InterruptedException {
+  static void ensure(Admin admin, KafkaSettings settings) throws InterruptedException {
     Set<String> existing;
     try {
       existing = admin.listTopics().names().get();
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+        // The first call to a cluster: a timeout here means nothing answered at that address.
+        throw new ClusterException("cannot reach Kafka at " + settings.bootstrapServers() + ": no broker answered within "
+            + settings.apiTimeoutSeconds() + " s");
+      }
       throw new ClusterException("cannot list the cluster's topics: " + e.getCause().getMessage());
     }
     List<NewTopic> missing = new java.util.ArrayList<>();

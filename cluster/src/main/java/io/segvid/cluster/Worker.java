@@ -57,7 +57,7 @@ public final class Worker implements AutoCloseable {
     this.runner = runner;
     this.registry = registry;
     try (Admin admin = Admin.create(settings.admin())) {
-      Topics.ensure(admin);
+      Topics.ensure(admin, settings);
     }
     this.consumer = new KafkaConsumer<>(settings.worker("segvid-worker-" + id));
     this.status = new KafkaProducer<>(settings.producer("segvid-worker-" + id));
