@@ -85,6 +85,11 @@ public final class CamerasCommand {
     CameraStatus s = c.status();
     String state = s == null ? "waiting for a worker" : s.state().name().toLowerCase(Locale.ROOT) + " on " + s.worker();
     String error = s != null && s.error() != null ? " error: " + s.error() : "";
+    long now = System.currentTimeMillis();
+    if (s != null && s.overdue(now)) {
+      state += " (no report for " + (now - s.updatedMillis()) / 1000 + " s: its worker may be gone; the camera moves"
+          + " when the group notices)";
+    }
     return c.spec().id() + " " + state + " " + c.spec().source() + " -> " + String.join(" ", c.spec().sinks()) + error;
   }
 }

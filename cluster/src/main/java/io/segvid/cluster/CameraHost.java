@@ -54,6 +54,7 @@ public final class CameraHost implements AutoCloseable {
     long retryDelayMillis = FIRST_RETRY_MILLIS;
     boolean badInput;
     boolean reportedRunning;
+    long reportedMillis;
 
     Camera(CameraSpec spec, TopicPartition partition) {
       this.spec = spec;
@@ -141,15 +142,19 @@ public final class CameraHost implements AutoCloseable {
   }
 
   /**
-   * Reports cameras whose frames started flowing; restarts cameras whose pipeline ended by itself,
-   * after a pause that grows while they keep failing.
+   * Reports cameras whose frames started flowing, and again every
+   * {@link CameraStatus#REPORT_EVERY_MILLIS} while they do; restarts cameras whose pipeline ended by
+   * itself, after a pause that grows while they keep failing.
    */
   private void supervise() {
     long now = System.currentTimeMillis();
     for (Camera c : cameras.values()) {
       if (c.badInput) continue;
-      if (c.running != null && !c.reportedRunning && !c.running.ended() && c.running.flowing()) {
+      boolean due = !c.reportedRunning || now - c.reportedMillis >= CameraStatus.REPORT_EVERY_MILLIS;
+      if (c.running != null && due && !c.running.ended() && c.running.flowing()) {
+        // First report once frames flow, then repeated: a report that stops coming says the worker is gone.
         c.reportedRunning = true;
+        c.reportedMillis = now;
         publish(c.spec.id(), CameraStatus.State.RUNNING, c.spec.source(), null, c.startedMillis);
       } else if (c.running != null && c.running.ended()) {
         String why = c.running.failure() == null ? "ended" : c.running.failure();

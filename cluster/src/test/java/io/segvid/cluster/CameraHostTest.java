@@ -41,6 +41,14 @@ class CameraHostTest {
         assertFalse(l.spec().source().contains("s3cret"), l.spec().source());
         assertFalse(l.status().source().contains("s3cret"), l.status().source());
       }
+      CameraStatus first = status(directory, ids.get(0));
+      Await.until("a running camera reported again", 3 * (int) (CameraStatus.REPORT_EVERY_MILLIS / 1000),
+          () -> status(directory, ids.get(0)).updatedMillis() > first.updatedMillis());
+      CameraStatus again = status(directory, ids.get(0));
+      assertEquals(CameraStatus.State.RUNNING, again.state());
+      assertEquals(first.startedMillis(), again.startedMillis(), "a repeated report is not a restart");
+      assertFalse(again.overdue(System.currentTimeMillis()));
+      assertTrue(again.overdue(again.updatedMillis() + 3 * CameraStatus.REPORT_EVERY_MILLIS + 1));
 
       start(settings, "w2");
       // Twelve partitions, one camera each: a balanced group gives each host six.
@@ -86,6 +94,10 @@ class CameraHostTest {
   private void stop(String name) throws InterruptedException {
     hosts.remove(name).stop();
     threads.remove(name).join(30_000);
+  }
+
+  private static CameraStatus status(CameraDirectory directory, String id) {
+    return directory.list().stream().filter(l -> l.spec().id().equals(id)).findFirst().orElseThrow().status();
   }
 
   private static boolean state(CameraDirectory directory, String id, CameraStatus.State state, String errorPart) {
