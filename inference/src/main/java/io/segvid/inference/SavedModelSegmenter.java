@@ -28,7 +28,9 @@ import org.tensorflow.types.TUint8;
  * class ids, so frames go straight in. Models exported elsewhere (Keras: float input in [0,1] or
  * [-1,1], logits or softmax out, other keys) are adapted by metadata: a small graph converts the
  * uint8 frames, and an argmax (with a bilinear resize to the input size) is appended to the model's
- * graph. Input tensors are allocated once per batch shape and reused.
+ * graph. Input tensors are allocated once per batch shape and reused. With
+ * {@link TestTimeAugmentation#FLIP} each batch carries the frames' mirror images too and the class
+ * map comes from both (see {@link ClassMapOps}).
  */
 public final class SavedModelSegmenter implements Segmenter {
 
