@@ -109,6 +109,12 @@ class TrainCommandTest {
     String eval = capture(() -> assertEquals(0, Cli.run(new EvaluateCommand(), "--model", out.resolve("model").toString(),
         "--data", data.toString()).code()));
     assertTrue(eval.contains("mIoU") && eval.contains("ms/frame") && eval.contains("GFLOP/s"), eval);
+    String one = capture(() -> assertEquals(0, Cli.run(new EvaluateCommand(), "--model", out.resolve("model").toString(),
+        "--data", data.toString(), "--prefix", "f1,f3").code()));
+    assertTrue(one.contains("images         2"), "only the images with those prefixes are scored: " + one);
+    Cli none = Cli.run(new EvaluateCommand(), "--model", out.resolve("model").toString(), "--data", data.toString(),
+        "--prefix", "zz");
+    assertEquals("--prefix zz matches no image in " + data, none.err().strip());
   }
 
   @Test

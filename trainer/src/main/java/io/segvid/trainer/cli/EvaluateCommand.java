@@ -27,6 +27,18 @@ public final class EvaluateCommand implements Callable<Integer> {
   java.nio.file.Path data;
   @Option(names = "--ignore-id", description = "Label id not scored (default: the model's).")
   Integer ignoreId;
+  @Option(names = "--prefix", split = ",", paramLabel = "PREFIX", description = "Score only the images whose names start"
+      + " with one of these (a video held out in training with --val-by-prefix).")
+  List<String> prefixes;
+
+  private List<LabelledImage> withPrefixes(List<LabelledImage> all) {
+    for (String p : prefixes) {
+      if (all.stream().noneMatch(i -> i.name().startsWith(p))) {
+        throw new IllegalArgumentException("--prefix " + p + " matches no image in " + data);
+      }
+    }
+    return all.stream().filter(i -> prefixes.stream().anyMatch(i.name()::startsWith)).toList();
+  }
 
   /** Scores and timing of one evaluation. */
   public record Evaluation(ModelMetadata metadata, ConfusionMatrix confusion, double meanMs, double medianMs,
@@ -35,6 +47,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     List<LabelledImage> images = LabelledImageFolder.load(data);
+    if (prefixes != null && !prefixes.isEmpty()) images = withPrefixes(images);
     try (Segmenter segmenter = SavedModelSegmenter.open(modelOptions.modelPath(), modelOptions.overrides(), modelOptions.threads(),
         modelOptions.testTimeAugmentation())) {
       io.segvid.trainer.data.LabelCheck.requireKnownIds(images, segmenter.metadata().numClasses(),
