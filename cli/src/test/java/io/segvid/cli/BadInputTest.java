@@ -24,11 +24,24 @@ class BadInputTest {
   record Run(int exit, String err) { }
 
   private Run run(String... args) {
-    StringWriter err = new StringWriter();
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--no-progress");
-    int code = Segvid.execute(new PrintWriter(err, true), all.toArray(new String[0]));
+    return execute(all.toArray(new String[0]));
+  }
+
+  /** As typed, for commands without a progress bar. */
+  private static Run execute(String... args) {
+    StringWriter err = new StringWriter();
+    int code = Segvid.execute(new PrintWriter(err, true), args);
     return new Run(code, err.toString());
+  }
+
+  /** A run of the sample video with this YAML as its config. */
+  private Run runWithConfig(String yaml) throws Exception {
+    Path cfg = tmp.resolve("config.yaml");
+    Files.writeString(cfg, yaml);
+    return run("run", "--config", cfg.toString(), "--source", Media.VIDEO.toString(), "--sink", "stats:"
+        + tmp.resolve("s.jsonl"));
   }
 
   private void assertOneLineError(Run r, String expected) {
@@ -99,10 +112,7 @@ class BadInputTest {
   void badTestTimeAugmentationIsNamedAsGiven() throws Exception {
     assertOneLineError(run("run", "--source", Media.VIDEO.toString(), "--sink", "stats:" + tmp.resolve("s.jsonl"),
         "--tta", "mirror"), "--tta must be none or flip, got 'mirror'");
-    Path cfg = tmp.resolve("tta.yaml");
-    Files.writeString(cfg, "model:\n  tta: mirror\n");
-    assertOneLineError(run("run", "--config", cfg.toString(), "--source", Media.VIDEO.toString(), "--sink", "stats:"
-        + tmp.resolve("s.jsonl")), "model.tta must be none or flip");
+    assertOneLineError(runWithConfig("model:\n  tta: mirror\n"), "model.tta must be none or flip");
   }
 
   @Test
@@ -120,18 +130,13 @@ class BadInputTest {
 
     // Client settings Kafka refuses: the reason, not only "Failed to create new KafkaAdminClient".
     Files.writeString(clientConfig, "default.api.timeout.ms=3000\n");
-    StringWriter err = new StringWriter();
-    int code = Segvid.execute(new PrintWriter(err, true), "jobs", "--kafka", "127.0.0.1:" + port, "--kafka-config",
-        clientConfig.toString());
-    assertOneLineError(new Run(code, err.toString()), "default.api.timeout.ms must be no smaller than the value of request.timeout.ms");
+    assertOneLineError(execute("jobs", "--kafka", "127.0.0.1:" + port, "--kafka-config", clientConfig.toString()),
+        "default.api.timeout.ms must be no smaller than the value of request.timeout.ms");
   }
 
   @Test
   void badConfigKeyIsNamed() throws Exception {
-    Path cfg = tmp.resolve("c.yaml");
-    Files.writeString(cfg, "render:\n  alpah: 0.3\n");
-    assertOneLineError(run("run", "--config", cfg.toString(), "--source", Media.VIDEO.toString(), "--sink", "stats:"
-        + tmp.resolve("s.jsonl")), "render.alpah");
+    assertOneLineError(runWithConfig("render:\n  alpah: 0.3\n"), "render.alpah");
   }
 
   @Test

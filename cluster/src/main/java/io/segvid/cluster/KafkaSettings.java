@@ -20,6 +20,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public record KafkaSettings(String bootstrapServers, String group, Properties client) {
 
   public static final String DEFAULT_GROUP = "segvid-workers";
+  /** How long a cluster call may take unless the client file says otherwise. */
+  private static final int DEFAULT_API_TIMEOUT_MS = 30_000;
 
   /** {@code clientConfig} may be null; its settings apply to every producer, consumer and admin client. */
   public static KafkaSettings of(String bootstrapServers, String group, Path clientConfig) throws IOException {
@@ -36,13 +38,14 @@ public record KafkaSettings(String bootstrapServers, String group, Properties cl
     Properties p = new Properties();
     p.putAll(client);
     p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.putIfAbsent(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+    p.putIfAbsent(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, DEFAULT_API_TIMEOUT_MS);
     return p;
   }
 
   /** How long a cluster call may take before it fails (the client file's default.api.timeout.ms, else 30 s). */
   long apiTimeoutSeconds() {
-    return Long.parseLong(String.valueOf(admin().get(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG))) / 1000;
+    return Long.parseLong(String.valueOf(client.getOrDefault(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG,
+        DEFAULT_API_TIMEOUT_MS))) / 1000;
   }
 
   Properties producer(String clientId) {

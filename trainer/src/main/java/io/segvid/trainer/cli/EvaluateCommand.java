@@ -7,6 +7,7 @@ import io.segvid.inference.SavedModelSegmenter;
 import io.segvid.inference.Segmenter;
 import io.segvid.trainer.data.LabelledImage;
 import io.segvid.trainer.data.LabelledImageFolder;
+import io.segvid.trainer.data.SequenceSplit;
 import io.segvid.trainer.eval.ConfusionMatrix;
 import java.io.IOException;
 import java.util.Arrays;
@@ -31,15 +32,6 @@ public final class EvaluateCommand implements Callable<Integer> {
       + " with one of these (a video held out in training with --val-by-prefix).")
   List<String> prefixes;
 
-  private List<LabelledImage> withPrefixes(List<LabelledImage> all) {
-    for (String p : prefixes) {
-      if (all.stream().noneMatch(i -> i.name().startsWith(p))) {
-        throw new IllegalArgumentException("--prefix " + p + " matches no image in " + data);
-      }
-    }
-    return all.stream().filter(i -> prefixes.stream().anyMatch(i.name()::startsWith)).toList();
-  }
-
   /** Scores and timing of one evaluation. */
   public record Evaluation(ModelMetadata metadata, ConfusionMatrix confusion, double meanMs, double medianMs,
                            InputSize inputSize, int images) { }
@@ -47,7 +39,9 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     List<LabelledImage> images = LabelledImageFolder.load(data);
-    if (prefixes != null && !prefixes.isEmpty()) images = withPrefixes(images);
+    if (prefixes != null && !prefixes.isEmpty()) {
+      images = SequenceSplit.withPrefixes(images, prefixes, "--prefix", "image in " + data);
+    }
     try (Segmenter segmenter = SavedModelSegmenter.open(modelOptions.modelPath(), modelOptions.overrides(), modelOptions.threads(),
         modelOptions.testTimeAugmentation())) {
       io.segvid.trainer.data.LabelCheck.requireKnownIds(images, segmenter.metadata().numClasses(),

@@ -17,16 +17,25 @@ public final class SequenceSplit {
   private SequenceSplit() { }
 
   public static Split byPrefix(List<LabelledImage> images, List<String> prefixes) {
-    List<LabelledImage> train = new ArrayList<>();
-    List<LabelledImage> held = new ArrayList<>();
-    for (LabelledImage i : images) (prefixes.stream().anyMatch(i.name()::startsWith) ? held : train).add(i);
-    for (String p : prefixes) {
-      if (held.stream().noneMatch(i -> i.name().startsWith(p))) {
-        throw new IllegalArgumentException("--val-by-prefix " + p + " matches no training image");
-      }
-    }
+    List<LabelledImage> held = withPrefixes(images, prefixes, "--val-by-prefix", "training image");
+    List<LabelledImage> train = new ArrayList<>(images);
+    train.removeAll(held);
     if (train.isEmpty()) throw new IllegalArgumentException("--val-by-prefix " + String.join(",", prefixes)
         + " holds out every training image");
     return new Split(train, held);
+  }
+
+  /**
+   * The images whose names start with one of {@code prefixes}, in their order; a prefix that matches
+   * none is refused as "FLAG P matches no WHAT" (a typo would otherwise select nothing silently).
+   */
+  public static List<LabelledImage> withPrefixes(List<LabelledImage> images, List<String> prefixes, String flag,
+                                                 String what) {
+    for (String p : prefixes) {
+      if (images.stream().noneMatch(i -> i.name().startsWith(p))) {
+        throw new IllegalArgumentException(flag + " " + p + " matches no " + what);
+      }
+    }
+    return images.stream().filter(i -> prefixes.stream().anyMatch(i.name()::startsWith)).toList();
   }
 }
