@@ -75,7 +75,8 @@ public final class TrainCommand implements Callable<Integer> {
   float blur;
   @Option(names = "--noise", defaultValue = "0", description = "Largest per-pixel noise std in 0..255 units (default: ${DEFAULT-VALUE}).")
   float noise;
-  @Option(names = "--loss", defaultValue = "ce", description = "ce (cross-entropy) or focal (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--loss", defaultValue = "ce", description = "ce (cross-entropy), focal, or lovasz (cross-entropy plus Lovász-softmax, "
+      + "a surrogate of 1 - IoU per class) (default: ${DEFAULT-VALUE}).")
   String loss;
   @Option(names = "--val-by-prefix", split = ",", paramLabel = "PREFIX",
       description = "Hold the training images whose names start with these prefixes (whole videos) out as the "
@@ -164,7 +165,8 @@ public final class TrainCommand implements Callable<Integer> {
     io.segvid.trainer.train.LossKind lossKind = switch (loss.toLowerCase(Locale.ROOT)) {
       case "ce", "cross-entropy" -> io.segvid.trainer.train.LossKind.CROSS_ENTROPY;
       case "focal" -> io.segvid.trainer.train.LossKind.FOCAL;
-      default -> throw new IllegalArgumentException("--loss must be ce or focal, got " + loss);
+      case "lovasz" -> io.segvid.trainer.train.LossKind.LOVASZ;
+      default -> throw new IllegalArgumentException("--loss must be ce, focal or lovasz, got " + loss);
     };
     if (epochs < 1 || batch < 1 || valEvery < 1) throw new IllegalArgumentException("--epochs, --batch and --val-every must be >= 1");
     if (!(lr > 0)) throw new IllegalArgumentException("--lr must be > 0");

@@ -84,9 +84,12 @@ public final class TrainGraph implements AutoCloseable {
       perPixel = tf.math.mul(tf.math.mul(miss, miss), perPixel);
     }
     Operand<TFloat32> weights = tf.reshape(pixelWeights, tf.constant(new int[] {-1}));
-    loss = tf.withName("loss").math.div(
+    Operand<TFloat32> weighted = tf.math.div(
         tf.reduceSum(tf.math.mul(perPixel, weights), tf.constant(new int[] {0})),
         tf.math.maximum(tf.reduceSum(weights, tf.constant(new int[] {0})), tf.constant(1e-6f)));
+    loss = tf.withName("loss").identity(lossKind == LossKind.LOVASZ
+        ? tf.math.add(weighted, LovaszSoftmax.loss(tf, flatLogits, oneHot, spec.numClasses()))
+        : weighted);
 
     List<ParamStore.Param> trainable = params.trainable();
     Output<?>[] varOutputs = new Output<?>[trainable.size()];
