@@ -5,6 +5,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.op.core.Stack;
+import org.tensorflow.op.math.Cumsum;
 import org.tensorflow.op.nn.TopK;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -65,7 +66,7 @@ public final class LovaszSoftmax {
    */
   private static Operand<TFloat32> jaccardLoss(Ops tf, Operand<TFloat32> truePixels, Operand<TFloat32> sortedLabels,
                                                boolean exclusive) {
-    org.tensorflow.op.math.Cumsum.Options mode = org.tensorflow.op.math.Cumsum.exclusive(exclusive);
+    Cumsum.Options mode = Cumsum.exclusive(exclusive);
     Operand<TFloat32> labelsSoFar = tf.math.cumsum(sortedLabels, tf.constant(1), mode);
     Operand<TFloat32> othersSoFar = tf.math.cumsum(tf.math.sub(tf.constant(1f), sortedLabels), tf.constant(1), mode);
     Operand<TFloat32> intersection = tf.math.sub(truePixels, labelsSoFar);
