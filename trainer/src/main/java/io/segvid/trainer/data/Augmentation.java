@@ -6,9 +6,10 @@ package io.segvid.trainer.data;
  * gamma as the largest +-log2 exponent (0.5 means gamma 0.71..1.41); blur as the probability of a
  * Gaussian blur (sigma 0.5..1.5 pixels); noise as the largest standard deviation of per-pixel
  * Gaussian noise in 0..255 units. Geometry: random scale in [minScale, maxScale], horizontal flip.
+ * Mixing: cutMix as the probability that a crop gets a rectangle of another crop of its batch.
  */
 public record Augmentation(float minScale, float maxScale, boolean flip, float brightness, float contrast, float saturation,
-                           float hue, float gamma, float blur, float noise) {
+                           float hue, float gamma, float blur, float noise, float cutMix) {
 
   public static final Augmentation NONE = new Augmentation(1f, 1f, false, 0f, 0f, 0f);
 
@@ -16,11 +17,18 @@ public record Augmentation(float minScale, float maxScale, boolean flip, float b
     if (minScale <= 0 || maxScale < minScale) throw new IllegalArgumentException("bad scale range " + minScale + ".." + maxScale);
     if (hue < 0 || hue > 0.5f) throw new IllegalArgumentException("hue range must be 0..0.5 of a turn, got " + hue);
     if (gamma < 0 || blur < 0 || blur > 1 || noise < 0) throw new IllegalArgumentException("bad gamma/blur/noise");
+    if (cutMix < 0 || cutMix > 1) throw new IllegalArgumentException("cutmix must be a probability 0..1, got " + cutMix);
   }
 
   /** Scale, flip and the three classic colour jitters only (the earlier recipe). */
   public Augmentation(float minScale, float maxScale, boolean flip, float brightness, float contrast, float saturation) {
-    this(minScale, maxScale, flip, brightness, contrast, saturation, 0f, 0f, 0f, 0f);
+    this(minScale, maxScale, flip, brightness, contrast, saturation, 0f, 0f, 0f, 0f, 0f);
+  }
+
+  /** Without mixing across crops (runs saved before it was an option). */
+  public Augmentation(float minScale, float maxScale, boolean flip, float brightness, float contrast, float saturation,
+                      float hue, float gamma, float blur, float noise) {
+    this(minScale, maxScale, flip, brightness, contrast, saturation, hue, gamma, blur, noise, 0f);
   }
 
   /** Whether anything beyond the per-pixel colour jitter (hue, gamma, blur, noise) applies. */

@@ -18,7 +18,8 @@ import org.bytedeco.opencv.opencv_core.Size;
  * changes of {@link Photometric} (hue, gamma, blur, noise), applied to image and
  * mask together (bilinear for pixels, nearest neighbour for labels). Labels come out with the ignore id
  * and any id outside 0..N-1 mapped to {@link TrainGraph#IGNORE_LABEL}, and a per-pixel loss weight
- * (the class weight, 0 where ignored).
+ * (the class weight, 0 where ignored). Last, {@link CutMix} may paste rectangles between the batch's crops.
+ * One assembler per thread: it reuses its buffers.
  */
 public final class BatchAssembler {
 
@@ -30,6 +31,7 @@ public final class BatchAssembler {
   private final Augmentation aug;
   private final int ignoreId;
   private final float[] classWeights;
+  private final CutMix cutMix;
 
   public BatchAssembler(int cropHeight, int cropWidth, Augmentation aug, int ignoreId, float[] classWeights) {
     this.cropHeight = cropHeight;
@@ -37,6 +39,7 @@ public final class BatchAssembler {
     this.aug = aug;
     this.ignoreId = ignoreId;
     this.classWeights = classWeights.clone();
+    this.cutMix = new CutMix(aug.cutMix());
   }
 
   public Batch assemble(List<LabelledImage> samples, Random random) {
@@ -44,6 +47,7 @@ public final class BatchAssembler {
     int px = cropHeight * cropWidth;
     Batch b = new Batch(n, cropHeight, cropWidth, new byte[n * px * 3], new byte[n * px], new float[n * px]);
     for (int i = 0; i < n; i++) sample(samples.get(i), random, b, i);
+    cutMix.apply(b, random);
     return b;
   }
 
