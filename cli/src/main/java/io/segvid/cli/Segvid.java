@@ -1,5 +1,6 @@
 package io.segvid.cli;
 
+import io.segvid.trainer.cli.AverageModelsCommand;
 import io.segvid.trainer.cli.EvaluateCommand;
 import io.segvid.trainer.cli.OptimizeCommand;
 import io.segvid.trainer.cli.SegmentImagesCommand;
@@ -13,8 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "segvid", mixinStandardHelpOptions = true, version = "segvid 0.1.0",
     description = "Real-time video semantic segmentation (DeepLabV3+, TensorFlow Java, JavaCV).",
     subcommands = {RunCommand.class, DemoCommand.class, BenchCommand.class, TrainCommand.class, EvaluateCommand.class,
-        SegmentImagesCommand.class, OptimizeCommand.class, WorkerCommand.class, SubmitCommand.class, JobsCommand.class,
-        CamerasCommand.class,
+        SegmentImagesCommand.class, OptimizeCommand.class, AverageModelsCommand.class, WorkerCommand.class,
+        SubmitCommand.class, JobsCommand.class, CamerasCommand.class,
         CommandLine.HelpCommand.class})
 public final class Segvid {
 
