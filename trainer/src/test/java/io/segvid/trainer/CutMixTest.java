@@ -25,7 +25,7 @@ class CutMixTest {
   @Test
   void pastesOneRectangleFromAnotherCropWithItsLabels() {
     List<LabelledImage> data = coded(6);
-    Augmentation mixOnly = new Augmentation(1f, 1f, false, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1f);
+    Augmentation mixOnly = new Augmentation(1f, 1f, false, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1f);
     BatchAssembler assembler = new BatchAssembler(H, W, mixOnly, 255, ClassWeights.uniform(2));
     Random random = new Random(7);
     for (int round = 0; round < 20; round++) {

@@ -35,12 +35,12 @@ class RecipeOptionsTest {
 
   /**
    * Dark pixels are class 0 and bright ones class 1 (TinyModels.twoRegions). Whatever scale, crop,
-   * flip, colour, hue, gamma, blur and noise do, each crop's labels must still sit on its pixels:
+   * flip, colour, white balance, hue, gamma, blur and noise do, each crop's labels must still sit on its pixels:
    * nearly every labelled pixel is on its class's side of the brightness midpoint.
    */
   @Test
   void augmentationsKeepImageAndMaskAligned() {
-    Augmentation strong = new Augmentation(0.5f, 2.0f, true, 0.2f, 0.2f, 0.3f, 0.1f, 0.5f, 1.0f, 8f);
+    Augmentation strong = new Augmentation(0.5f, 2.0f, true, 0.2f, 0.2f, 0.3f, 0.1f, 0.5f, 1.0f, 8f, 0.25f, 0f);
     BatchAssembler assembler = new BatchAssembler(40, 40, strong, 255, ClassWeights.uniform(2));
     List<LabelledImage> data = TinyModels.twoRegions(6, 48, 64, 5);
     Random random = new Random(3);
@@ -71,6 +71,34 @@ class RecipeOptionsTest {
       }
     }
     assertTrue(checked >= 10, "too few two-class crops checked: " + checked);
+  }
+
+  /**
+   * White balance on a grey picture: red against blue spans both colour temperatures up to the
+   * configured log gain (warm and cool crops both occur), green stays within half of it, and
+   * brightness/contrast/saturation off means nothing else changes the ratio.
+   */
+  @Test
+  void whiteBalanceShiftsColourTemperatureBothWays() {
+    float w = 0.25f;
+    Augmentation wb = new Augmentation(1f, 1f, false, 0f, 0f, 0f, 0f, 0f, 0f, 0f, w, 0f);
+    byte[] grey = new byte[24 * 24 * 3];
+    java.util.Arrays.fill(grey, (byte) 100);
+    List<LabelledImage> data = List.of(new LabelledImage("grey", 24, 24, grey, new byte[24 * 24]));
+    BatchAssembler assembler = new BatchAssembler(24, 24, wb, 255, ClassWeights.uniform(2));
+    Random random = new Random(11);
+    double warmest = 0;
+    double coolest = 0;
+    for (int round = 0; round < 200; round++) {
+      byte[] px = assembler.assemble(data, random).images();
+      double redOverBlue = Math.log((px[0] & 0xff) / (double) (px[2] & 0xff));
+      double green = Math.log((px[1] & 0xff) / 100.0);
+      assertTrue(Math.abs(redOverBlue) <= 2 * w + 0.02, "red/blue log ratio " + redOverBlue + " beyond 2 * " + w);
+      assertTrue(Math.abs(green) <= w / 2 + 0.02, "green log gain " + green + " beyond " + w / 2);
+      warmest = Math.max(warmest, redOverBlue);
+      coolest = Math.min(coolest, redOverBlue);
+    }
+    assertTrue(warmest > 1.5 * w && coolest < -1.5 * w, "temperatures seen only " + coolest + " .. " + warmest);
   }
 
   @Test

@@ -75,6 +75,9 @@ public final class TrainCommand implements Callable<Integer> {
   float blur;
   @Option(names = "--noise", defaultValue = "0", description = "Largest per-pixel noise std in 0..255 units (default: ${DEFAULT-VALUE}).")
   float noise;
+  @Option(names = "--white-balance", defaultValue = "0", paramLabel = "W", description = "Colour-temperature shift, "
+      + "+- log gain of red against blue (0.25: x0.78..1.28), green tint half that (default: ${DEFAULT-VALUE}).")
+  float whiteBalance;
   @Option(names = "--cutmix", defaultValue = "0", paramLabel = "P", description = "Probability that a crop gets a rectangle "
       + "(10-50%% of its area) of another crop of its batch, labels with it: mixes videos (default: ${DEFAULT-VALUE}).")
   float cutMix;
@@ -164,7 +167,7 @@ public final class TrainCommand implements Callable<Integer> {
     String[] sc = scale.split(":");
     if (sc.length != 2) throw new IllegalArgumentException("--scale must be MIN:MAX, got " + scale);
     Augmentation aug = new Augmentation(Float.parseFloat(sc[0]), Float.parseFloat(sc[1]), true, jitter, jitter, jitter,
-        hue, gamma, blur, noise, cutMix);
+        hue, gamma, blur, noise, whiteBalance, cutMix);
     io.segvid.trainer.train.LossKind lossKind = switch (loss.toLowerCase(Locale.ROOT)) {
       case "ce", "cross-entropy" -> io.segvid.trainer.train.LossKind.CROSS_ENTROPY;
       case "focal" -> io.segvid.trainer.train.LossKind.FOCAL;

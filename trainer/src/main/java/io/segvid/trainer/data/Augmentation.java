@@ -5,34 +5,37 @@ package io.segvid.trainer.data;
  * Colour: brightness, contrast and saturation as +-fractions; hue as a +-fraction of a full turn;
  * gamma as the largest +-log2 exponent (0.5 means gamma 0.71..1.41); blur as the probability of a
  * Gaussian blur (sigma 0.5..1.5 pixels); noise as the largest standard deviation of per-pixel
- * Gaussian noise in 0..255 units. Geometry: random scale in [minScale, maxScale], horizontal flip.
+ * Gaussian noise in 0..255 units; white balance as the largest +-log gain of a colour-temperature shift
+ * (red up and blue down, or the reverse; 0.2 means x0.82..1.22) with a green tint of half that. Geometry: random scale in [minScale, maxScale], horizontal flip.
  * Mixing: cutMix as the probability that a crop gets a rectangle of another crop of its batch.
  */
 public record Augmentation(float minScale, float maxScale, boolean flip, float brightness, float contrast, float saturation,
-                           float hue, float gamma, float blur, float noise, float cutMix) {
+                           float hue, float gamma, float blur, float noise, float whiteBalance, float cutMix) {
 
   public static final Augmentation NONE = new Augmentation(1f, 1f, false, 0f, 0f, 0f);
 
   public Augmentation {
     if (minScale <= 0 || maxScale < minScale) throw new IllegalArgumentException("bad scale range " + minScale + ".." + maxScale);
     if (hue < 0 || hue > 0.5f) throw new IllegalArgumentException("hue range must be 0..0.5 of a turn, got " + hue);
-    if (gamma < 0 || blur < 0 || blur > 1 || noise < 0) throw new IllegalArgumentException("bad gamma/blur/noise");
+    if (gamma < 0 || blur < 0 || blur > 1 || noise < 0 || whiteBalance < 0) {
+      throw new IllegalArgumentException("bad gamma/blur/noise/white balance");
+    }
     if (cutMix < 0 || cutMix > 1) throw new IllegalArgumentException("cutmix must be a probability 0..1, got " + cutMix);
   }
 
   /** Scale, flip and the three classic colour jitters only (the earlier recipe). */
   public Augmentation(float minScale, float maxScale, boolean flip, float brightness, float contrast, float saturation) {
-    this(minScale, maxScale, flip, brightness, contrast, saturation, 0f, 0f, 0f, 0f, 0f);
+    this(minScale, maxScale, flip, brightness, contrast, saturation, 0f, 0f, 0f, 0f, 0f, 0f);
   }
 
-  /** Without mixing across crops (runs saved before it was an option). */
+  /** Without white balance or mixing across crops. */
   public Augmentation(float minScale, float maxScale, boolean flip, float brightness, float contrast, float saturation,
                       float hue, float gamma, float blur, float noise) {
-    this(minScale, maxScale, flip, brightness, contrast, saturation, hue, gamma, blur, noise, 0f);
+    this(minScale, maxScale, flip, brightness, contrast, saturation, hue, gamma, blur, noise, 0f, 0f);
   }
 
-  /** Whether anything beyond the per-pixel colour jitter (hue, gamma, blur, noise) applies. */
+  /** Whether anything beyond the per-pixel colour jitter (hue, gamma, blur, noise, white balance) applies. */
   boolean photometric() {
-    return hue > 0 || gamma > 0 || blur > 0 || noise > 0;
+    return hue > 0 || gamma > 0 || blur > 0 || noise > 0 || whiteBalance > 0;
   }
 }
