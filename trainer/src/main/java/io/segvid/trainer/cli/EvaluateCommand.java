@@ -5,6 +5,7 @@ import io.segvid.inference.ModelMetadata;
 import io.segvid.inference.FrameTranslator;
 import io.segvid.inference.SavedModelSegmenter;
 import io.segvid.inference.Segmenter;
+import io.segvid.trainer.data.ChannelGains;
 import io.segvid.trainer.data.LabelledImage;
 import io.segvid.trainer.data.LabelledImageFolder;
 import io.segvid.trainer.data.SequenceSplit;
@@ -31,6 +32,9 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--prefix", split = ",", paramLabel = "PREFIX", description = "Score only the images whose names start"
       + " with one of these (a video held out in training with --val-by-prefix).")
   List<String> prefixes;
+  @Option(names = "--channel-gains", paramLabel = "R,G,B", description = "Multiply every image's red, green and blue by "
+      + "these before scoring (1.06,1,0.85: a slightly warmer camera): how the model takes another white balance.")
+  String channelGains;
 
   /** Scores and timing of one evaluation. */
   public record Evaluation(ModelMetadata metadata, ConfusionMatrix confusion, double meanMs, double medianMs,
@@ -41,6 +45,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     List<LabelledImage> images = LabelledImageFolder.load(data);
     if (prefixes != null && !prefixes.isEmpty()) {
       images = SequenceSplit.withPrefixes(images, prefixes, "--prefix", "image in " + data);
+    }
+    if (channelGains != null) {
+      ChannelGains gains = ChannelGains.parse(channelGains);
+      images = images.stream().map(gains::applyTo).toList();
+      System.out.println("images re-coloured with channel gains " + gains + " (red, green, blue)");
     }
     try (Segmenter segmenter = SavedModelSegmenter.open(modelOptions.modelPath(), modelOptions.overrides(), modelOptions.threads(),
         modelOptions.testTimeAugmentation())) {
