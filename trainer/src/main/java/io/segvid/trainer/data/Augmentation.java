@@ -6,7 +6,8 @@ package io.segvid.trainer.data;
  * gamma as the largest +-log2 exponent (0.5 means gamma 0.71..1.41); blur as the probability of a
  * Gaussian blur (sigma 0.5..1.5 pixels); noise as the largest standard deviation of per-pixel
  * Gaussian noise in 0..255 units; white balance as the largest +-log gain of a colour-temperature shift
- * (red up and blue down, or the reverse; 0.2 means x0.82..1.22) with a green tint of half that. Geometry: random scale in [minScale, maxScale], horizontal flip.
+ * (red up and blue down, or the reverse; 0.2 means x0.82..1.22) with a green tint of half that.
+ * Geometry: random scale in [minScale, maxScale], horizontal flip.
  * Mixing: cutMix as the probability that a crop gets a rectangle of another crop of its batch.
  */
 public record Augmentation(float minScale, float maxScale, boolean flip, float brightness, float contrast, float saturation,

@@ -11,8 +11,8 @@ import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * The colour changes another camera or other light brings, applied to one RGB crop in place: a white
- * balance shift (per-channel gains), a hue rotation (about the grey axis, in YIQ), a gamma curve, sometimes a slight blur (focus, motion,
- * compression) and sensor noise. Geometry is untouched, so the crop's labels stay aligned.
+ * balance shift (per-channel gains), a hue rotation (about the grey axis, in YIQ), a gamma curve,
+ * sometimes a slight blur (focus, motion, compression) and sensor noise. Geometry is untouched, so the crop's labels stay aligned.
  */
 final class Photometric {
 
@@ -27,11 +27,13 @@ final class Photometric {
     byte[] curve = new byte[256];
     for (int v = 0; v < 256; v++) curve[v] = (byte) Math.round(255 * Math.pow(v / 255.0, exponent));
     float sigma = aug.noise() * random.nextFloat();
-    // Colour temperature moves red and blue in opposite directions; the tint moves green.
-    double temperature = (random.nextDouble() * 2 - 1) * aug.whiteBalance();
+    // Colour temperature moves red and blue in opposite directions; the tint moves green. Drawn only
+    // when asked for, so recipes without it see the same random stream as before it existed.
+    double temperature = aug.whiteBalance() > 0 ? (random.nextDouble() * 2 - 1) * aug.whiteBalance() : 0;
+    double tint = aug.whiteBalance() > 0 ? (random.nextDouble() * 2 - 1) * aug.whiteBalance() / 2 : 0;
     float redGain = (float) Math.exp(temperature);
     float blueGain = (float) Math.exp(-temperature);
-    float greenGain = (float) Math.exp((random.nextDouble() * 2 - 1) * aug.whiteBalance() / 2);
+    float greenGain = (float) Math.exp(tint);
     for (int p = 0; p < pixels; p++) {
       int i = offset + p * 3;
       float r = (rgb[i] & 0xff) * redGain;
