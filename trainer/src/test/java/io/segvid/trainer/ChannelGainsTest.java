@@ -11,6 +11,7 @@ import io.segvid.trainer.cli.EvaluateCommand;
 import io.segvid.trainer.data.ChannelGains;
 import io.segvid.trainer.data.LabelledImage;
 import io.segvid.trainer.data.LabelledImageFolder;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +50,7 @@ class ChannelGainsTest {
   }
 
   private static List<Integer> unsigned(byte[] b) {
-    java.util.ArrayList<Integer> out = new java.util.ArrayList<>();
+    List<Integer> out = new ArrayList<>();
     for (byte v : b) out.add(v & 0xff);
     return out;
   }

@@ -42,12 +42,12 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    ChannelGains gains = channelGains == null ? null : ChannelGains.parse(channelGains);  // bad flags before any I/O
     List<LabelledImage> images = LabelledImageFolder.load(data);
     if (prefixes != null && !prefixes.isEmpty()) {
       images = SequenceSplit.withPrefixes(images, prefixes, "--prefix", "image in " + data);
     }
-    if (channelGains != null) {
-      ChannelGains gains = ChannelGains.parse(channelGains);
+    if (gains != null) {
       images = images.stream().map(gains::applyTo).toList();
       System.out.println("images re-coloured with channel gains " + gains + " (red, green, blue)");
     }
