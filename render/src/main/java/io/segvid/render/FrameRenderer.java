@@ -28,7 +28,7 @@ public final class FrameRenderer implements AutoCloseable {
     overlay.render(frame, ids, maskH, maskW, out);
     if (config.legend()) {
       legend.scan(ids, maskH * maskW);
-      legend.paint(out);
+      legend.paint(out, config.hud());
     }
     if (config.hud()) {
       hud.frame(nowNanos, latencyNanos);

@@ -10,12 +10,15 @@ import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Scalar;
 
 /**
- * Frames per second and capture-to-render latency, top left. The text is rebuilt twice a second, not
- * per frame, and written as ASCII straight into a reused native buffer: no String, no Formatter.
+ * Frames per second and capture-to-render latency, top left, sized to the frame (OverlayScale). The text is
+ * rebuilt twice a second, not per frame, and written as ASCII straight into a reused native buffer: no String,
+ * no Formatter.
  */
 public final class HudPainter implements AutoCloseable {
 
   private static final long REFRESH_NANOS = 500_000_000L;
+  private static final int BOX_RIGHT = 230;
+  private static final int BOX_BOTTOM = 26;
   private final Scalar white = new Scalar(255, 255, 255, 0);
   private final Scalar shade = new Scalar(0, 0, 0, 0);
   private final Point p1 = new Point();
@@ -71,10 +74,21 @@ public final class HudPainter implements AutoCloseable {
 
   public void paint(Mat frame) {
     if (textLength == 0) return;
-    rectangle(frame, p1.x(4).y(4), p2.x(230).y(26), shade, -1, 8, 0);
-    putText(frame, nativeText, p1.x(10).y(20), FONT_HERSHEY_SIMPLEX, 0.5, white, 1, LINE_AA, false);
+    double s = OverlayScale.of(frame.rows(), frame.cols());
+    rectangle(frame, p1.x(OverlayScale.px(s, 4)).y(OverlayScale.px(s, 4)),
+        p2.x(boxRight(s)).y(boxBottom(s)), shade, -1, 8, 0);
+    putText(frame, nativeText, p1.x(OverlayScale.px(s, 10)).y(OverlayScale.px(s, 20)), FONT_HERSHEY_SIMPLEX, 0.5 * s,
+        white, OverlayScale.px(s, 1), LINE_AA, false);
   }
 
+  /** Where the HUD's box ends on a frame drawn at {@code scale}: what the legend keeps clear of. */
+  static int boxRight(double scale) {
+    return OverlayScale.px(scale, BOX_RIGHT);
+  }
+
+  static int boxBottom(double scale) {
+    return OverlayScale.px(scale, BOX_BOTTOM);
+  }
 
   @Override
   public void close() {

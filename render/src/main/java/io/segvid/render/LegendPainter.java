@@ -11,7 +11,10 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Scalar;
 
-/** Draws a swatch and name for each class present in the frame, top right. Drawing objects are made once. */
+/**
+ * Draws a swatch and name for each class present in the frame, top right, sized to the frame (OverlayScale).
+ * Drawing objects are made once.
+ */
 public final class LegendPainter implements AutoCloseable {
 
   private static final int ROW = 18;
@@ -47,15 +50,23 @@ public final class LegendPainter implements AutoCloseable {
     return present[id];
   }
 
-  public void paint(Mat frame) {
-    int x = Math.max(0, frame.cols() - 150);
-    int y = 8;
+  /** Paints the legend; with {@code hudShown}, below the HUD's box where a narrow frame would put the two together. */
+  public void paint(Mat frame, boolean hudShown) {
+    double s = OverlayScale.of(frame.rows(), frame.cols());
+    int row = OverlayScale.px(s, ROW);
+    int x = Math.max(0, frame.cols() - OverlayScale.px(s, 150));
+    int y = OverlayScale.px(s, 8);
+    if (hudShown && x - OverlayScale.px(s, 4) <= HudPainter.boxRight(s)) y += HudPainter.boxBottom(s);
+    int right = frame.cols() - OverlayScale.px(s, 4);
     for (int i = 0; i < classes.size(); i++) {
       if (!present[i]) continue;
-      rectangle(frame, p1.x(x - 4).y(y - 2), p2.x(frame.cols() - 4).y(y + ROW - 2), shade, -1, 8, 0);
-      rectangle(frame, p1.x(x).y(y + 2), p2.x(x + 12).y(y + 14), colors[i], -1, 8, 0);
-      putText(frame, names[i], p1.x(x + 18).y(y + 13), FONT_HERSHEY_SIMPLEX, 0.45, white, 1, LINE_AA, false);
-      y += ROW;
+      rectangle(frame, p1.x(x - OverlayScale.px(s, 4)).y(y - OverlayScale.px(s, 2)),
+          p2.x(right).y(y + row - OverlayScale.px(s, 2)), shade, -1, 8, 0);
+      rectangle(frame, p1.x(x).y(y + OverlayScale.px(s, 2)),
+          p2.x(x + OverlayScale.px(s, 12)).y(y + OverlayScale.px(s, 14)), colors[i], -1, 8, 0);
+      putText(frame, names[i], p1.x(x + OverlayScale.px(s, 18)).y(y + OverlayScale.px(s, 13)), FONT_HERSHEY_SIMPLEX,
+          0.45 * s, white, OverlayScale.px(s, 1), LINE_AA, false);
+      y += row;
     }
   }
 

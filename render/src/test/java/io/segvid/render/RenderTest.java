@@ -66,7 +66,7 @@ class RenderTest {
 
   @Test
   void hudShowsFpsAndLatencyOfTheLastHalfSecond() {
-    try (HudPainter hud = new HudPainter(); Mat frame = new Mat(40, 240, opencv_core.CV_8UC3, new Scalar(90, 90, 90, 0))) {
+    try (HudPainter hud = new HudPainter(); Mat frame = new Mat(540, 960, opencv_core.CV_8UC3, new Scalar(90, 90, 90, 0))) {
       long t = 1_000_000_000L;
       for (int i = 0; i < 25; i++) hud.frame(t + i * 20_000_000L, 85_400_000L);  // 50 fps, 85.4 ms
       assertEquals("", hud.text(), "nothing before half a second has passed");
@@ -92,5 +92,54 @@ class RenderTest {
       assertTrue(legend.isPresent(1));
       assertFalse(legend.isPresent(0));
     }
+  }
+
+  @Test
+  void legendAndHudAreSizedToTheFrameAndKeepApart() {
+    int[][] sizes = {{480, 270}, {540, 960}, {1080, 1920}};  // rows, cols: a phone held upright, the sample, 1080p
+    int[] swatch = new int[sizes.length];
+    int[] hudShade = new int[sizes.length];
+    try (LegendPainter legend = new LegendPainter(CLASSES); HudPainter hud = new HudPainter()) {
+      legend.scan(new byte[] {0, 1}, 2);
+      hud.frame(1_000_000_000L, 40_000_000L);
+      hud.frame(1_600_000_000L, 40_000_000L);
+      for (int i = 0; i < sizes.length; i++) {
+        try (Mat frame = new Mat(sizes[i][0], sizes[i][1], opencv_core.CV_8UC3, new Scalar(90, 90, 90, 0))) {
+          legend.paint(frame, true);
+          hud.paint(frame);
+          swatch[i] = pixelsOf(frame, 250, 0, 0);  // the car class's swatch (BGR)
+          assertEquals(swatch[i], pixelsOf(frame, 0, 0, 200), "the road swatch, first row, is not under the HUD");
+          hudShade[i] = blackPixelsLeftOf(frame, frame.cols() / 2);
+          assertTrue(pixelsOf(frame, 90, 90, 90) > frame.rows() * frame.cols() * 8 / 10,
+              "legend and HUD cover under a fifth of a " + frame.cols() + "x" + frame.rows() + " frame");
+        }
+      }
+    }
+    // Shorter sides 270, 540, 1080: scales 0.75 (the smallest that stays legible), 1 and 2.
+    String areas = "swatch areas " + java.util.Arrays.toString(swatch) + ", HUD box areas " + java.util.Arrays.toString(hudShade);
+    assertTrue(swatch[0] < 0.8 * swatch[1] && hudShade[0] < 0.8 * hudShade[1], "smaller on the small frame: " + areas);
+    assertTrue(swatch[2] > 3 * swatch[1] && swatch[2] < 5 * swatch[1], "about 4x on 1080p: " + areas);
+    assertTrue(hudShade[2] > 3 * hudShade[1] && hudShade[2] < 5 * hudShade[1], "about 4x on 1080p: " + areas);
+  }
+
+  /** Pixels of exactly this BGR colour (counted directly: inRange reads a 1x1 three-channel bound as grey). */
+  private static int pixelsOf(Mat frame, int b, int g, int r) {
+    return pixelsOf(frame, frame.cols(), b, g, r);
+  }
+
+  private static int pixelsOf(Mat frame, int cols, int b, int g, int r) {
+    int n = 0;
+    try (UByteIndexer px = frame.createIndexer()) {
+      for (int y = 0; y < frame.rows(); y++) {
+        for (int x = 0; x < cols; x++) {
+          if (px.get(y, x, 0) == b && px.get(y, x, 1) == g && px.get(y, x, 2) == r) n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  private static int blackPixelsLeftOf(Mat frame, int cols) {
+    return pixelsOf(frame, cols, 0, 0, 0);
   }
 }
