@@ -10,10 +10,11 @@ import picocli.CommandLine.Option;
 
 /** {@code segvid run}: sources through the model into sinks. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Segment video: --source FILE --sink file:out.mp4 [--sink masks:DIR ...].")
+    description = "Segment video: --source FILE_OR_CAMERA --sink file:out.mp4 [--sink window ...].")
 public final class RunCommand implements Callable<Integer> {
 
-  @Option(names = "--source", description = "A video file (repeat for several streams).")
+  @Option(names = "--source", description = "A video file, rtsp://... (or http, srt, udp URL), webcam:N or /dev/videoN,"
+      + " lavfi:GRAPH or loop:FILE (repeat for several streams).")
   List<String> sources = new ArrayList<>();
   @Option(names = "--sink", description = "file:PATH, masks:DIR, stats:FILE.jsonl, preview:FILE.png[@N], window, rtsp://HOST:PORT/PATH, http://127.0.0.1:PORT, kafka://HOST:PORT/TOPIC (repeatable).")
   List<String> sinks = new ArrayList<>();

@@ -111,8 +111,8 @@ class BadInputTest {
   @Test
   void badTestTimeAugmentationIsNamedAsGiven() throws Exception {
     assertOneLineError(run("run", "--source", Media.VIDEO.toString(), "--sink", "stats:" + tmp.resolve("s.jsonl"),
-        "--tta", "mirror"), "--tta must be none or flip, got 'mirror'");
-    assertOneLineError(runWithConfig("model:\n  tta: mirror\n"), "model.tta must be none or flip");
+        "--tta", "mirror"), "--tta must be none, flip, scales or flip+scales, got 'mirror'");
+    assertOneLineError(runWithConfig("model:\n  tta: mirror\n"), "model.tta must be none, flip, scales or flip+scales");
   }
 
   @Test

@@ -30,8 +30,8 @@ public record ModelConfig(
       throw new ConfigException("model.output_kind must be classes, logits or probabilities, got '" + outputKind + "'");
     }
     tta = Check.orDefault(tta, "none");
-    if (!tta.matches("(?i)none|flip")) {
-      throw new ConfigException("model.tta must be none or flip, got '" + tta + "'");
+    if (!tta.strip().matches("(?i)none|flip|scales|flip\\+scales")) {
+      throw new ConfigException("model.tta must be none, flip, scales or flip+scales, got '" + tta + "'");
     }
     if (numClasses != null) Check.range("model.num_classes", numClasses, 2, 255);
     // Two batches at once keep TensorFlow's thread pool busy through the serial parts of the graph.

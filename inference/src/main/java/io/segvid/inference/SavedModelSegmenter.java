@@ -30,7 +30,8 @@ import org.tensorflow.types.TUint8;
  * uint8 frames, and an argmax (with a bilinear resize to the input size) is appended to the model's
  * graph. Input tensors are allocated once per batch shape and reused. With
  * {@link TestTimeAugmentation#FLIP} each batch carries the frames' mirror images too and the class
- * map comes from both (see {@link ClassMapOps}).
+ * map comes from both (see {@link ClassMapOps}); with {@link TestTimeAugmentation#SCALES} the model
+ * runs at several sizes and {@link ScaleAveraging} combines them.
  */
 public final class SavedModelSegmenter implements Segmenter {
 
@@ -47,6 +48,10 @@ public final class SavedModelSegmenter implements Segmenter {
   private final boolean direct;
   /** Each batch runs with its mirror images appended ({@link TestTimeAugmentation#FLIP}). */
   private final boolean flip;
+  /** Runs at several input sizes ({@link TestTimeAugmentation#SCALES}); null otherwise. */
+  private final ScaleAveraging scaleAveraging;
+  /** The model's scores, fetched per size when averaging sizes. */
+  private final Output<?> scoresOutput;
   private final Caller primary;
 
   private SavedModelSegmenter(SavedModelBundle bundle, ModelMetadata metadata, TestTimeAugmentation tta)
@@ -69,9 +74,22 @@ public final class SavedModelSegmenter implements Segmenter {
     inputName = in.name;
     floatInput = in.dataType == DataType.DT_FLOAT;
     Graph graph = bundle.graph();
-    flip = tta == TestTimeAugmentation.FLIP;
-    classesOutput = flip ? ClassMapOps.flipAveragedClasses(graph, in, scoresOf(signature, out, metadata))
-        : ClassMapOps.classes(graph, in, out, metadata.outputKind());
+    flip = tta.mirrors();
+    if (tta.multiScale()) {
+      Signature.TensorDescription scores = scoresOf(signature, out, metadata, tta);
+      if (scores.dataType != DataType.DT_FLOAT) {
+        throw new ModelLoadException("--tta " + tta + " needs float scores; output '" + metadata.outputKey() + "' is "
+            + scores.dataType);
+      }
+      scoresOutput = graph.outputOrThrow(scores.name);
+      scaleAveraging = new ScaleAveraging(graph, tta, scores == out ? metadata.outputKind() : OutputKind.LOGITS);
+      classesOutput = null;
+    } else {
+      scoresOutput = null;
+      scaleAveraging = null;
+      classesOutput = flip ? ClassMapOps.flipAveragedClasses(graph, in, scoresOf(signature, out, metadata, tta))
+          : ClassMapOps.classes(graph, in, out, metadata.outputKind());
+    }
     direct = in.dataType == DataType.DT_UINT8 && metadata.inputScaling() == InputScaling.NONE;
     if (direct) {
       preGraph = null;
@@ -126,13 +144,14 @@ public final class SavedModelSegmenter implements Segmenter {
     }
   }
 
-  /** The scores a flip average needs: the output itself, or beside its class ids a {@code logits} output (segvid's exports). */
+  /** The scores an average needs: the output itself, or beside its class ids a {@code logits} output (segvid's exports). */
   private static Signature.TensorDescription scoresOf(Signature signature, Signature.TensorDescription out,
-                                                      ModelMetadata metadata) throws ModelLoadException {
+                                                      ModelMetadata metadata, TestTimeAugmentation tta)
+      throws ModelLoadException {
     if (metadata.outputKind() != OutputKind.CLASSES) return out;
     Signature.TensorDescription logits = signature.getOutputs().get("logits");
     if (logits == null) {
-      throw new ModelLoadException("--tta flip needs scores, and signature '" + signature.key()
+      throw new ModelLoadException("--tta " + tta + " needs scores, and signature '" + signature.key()
           + "' outputs only class ids (outputs: " + signature.outputNames() + ")");
     }
     return logits;
@@ -207,11 +226,16 @@ public final class SavedModelSegmenter implements Segmenter {
     primary.segment(frames, count, height, width, masks);
   }
 
-  /** FLOP of one frame at this size, counted from the graph ({@link ModelCost}); two model runs with flip. */
+  /** FLOP of one frame at this size, counted from the graph ({@link ModelCost}): every size run, twice with flip. */
   @Override
   public long flopsPerFrame(int height, int width) {
-    long once = ModelCost.flopsPerFrame(bundle.graph(), bundle.session(), inputName, floatInput, height, width);
-    return flip ? 2 * once : once;
+    double[] scales = scaleAveraging == null ? new double[] {1.0} : scaleAveraging.scales();
+    long total = 0;
+    for (double s : scales) {
+      total += ModelCost.flopsPerFrame(bundle.graph(), bundle.session(), inputName, floatInput,
+          ScaleAveraging.sideAt(height, s), ScaleAveraging.sideAt(width, s));
+    }
+    return flip ? 2 * total : total;
   }
 
   /**
@@ -232,7 +256,7 @@ public final class SavedModelSegmenter implements Segmenter {
 
     private final Map<Long, TUint8> inputTensors = new HashMap<>();
     /** Allocation-free run path for uint8-in models; null where it cannot be had (then TF Java's Runner). */
-    private final NativeSessionRunner nativeRunner = direct && !flip
+    private final NativeSessionRunner nativeRunner = direct && !flip && scaleAveraging == null
         ? NativeSessionRunner.tryCreate(bundle.session(), bundle.graph().outputOrThrow(inputName), classesOutput) : null;
     private byte[] staging = new byte[0];
     private byte[] mirror = new byte[0];
@@ -261,7 +285,11 @@ public final class SavedModelSegmenter implements Segmenter {
       }
       int maskBytes = height * width;
       if (staging.length < count * maskBytes) staging = new byte[count * maskBytes];
-      if (preSession == null) {
+      if (scaleAveraging != null) {
+        try (Result r = scaleAveraging.classes(bundle.session(), input, this::scores)) {
+          copyOut(r.get(0), count, maskBytes, masks);
+        }
+      } else if (preSession == null) {
         run(input, count, maskBytes, masks);
       } else {
         try (Result pre = preSession.runner().feed(preInput, input).fetch(preOutput).run()) {
@@ -272,14 +300,25 @@ public final class SavedModelSegmenter implements Segmenter {
 
     private void run(Tensor input, int count, int maskBytes, byte[][] masks) {
       try (Result r = bundle.session().runner().feed(inputName, input).fetch(classesOutput).run()) {
-        Tensor classes = r.get(0);
-        long expected = (long) count * maskBytes;
-        if (classes.shape().size() != expected) {
-          throw new IllegalStateException("model returned class map of shape " + classes.shape() + ", expected "
-              + count + " maps of " + maskBytes + " pixels");
-        }
-        classes.asRawTensor().data().read(staging, 0, count * maskBytes);
+        copyOut(r.get(0), count, maskBytes, masks);
       }
+    }
+
+    /** The model's scores for a uint8 batch (converted first for float-input models). */
+    private Result scores(Tensor uint8Batch) {
+      if (preSession == null) return bundle.session().runner().feed(inputName, uint8Batch).fetch(scoresOutput).run();
+      try (Result pre = preSession.runner().feed(preInput, uint8Batch).fetch(preOutput).run()) {
+        return bundle.session().runner().feed(inputName, pre.get(0)).fetch(scoresOutput).run();
+      }
+    }
+
+    private void copyOut(Tensor classes, int count, int maskBytes, byte[][] masks) {
+      long expected = (long) count * maskBytes;
+      if (classes.shape().size() != expected) {
+        throw new IllegalStateException("model returned class map of shape " + classes.shape() + ", expected "
+            + count + " maps of " + maskBytes + " pixels");
+      }
+      classes.asRawTensor().data().read(staging, 0, count * maskBytes);
       for (int i = 0; i < count; i++) System.arraycopy(staging, i * maskBytes, masks[i], 0, maskBytes);
     }
 

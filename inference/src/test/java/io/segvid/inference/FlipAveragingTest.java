@@ -23,7 +23,7 @@ class FlipAveragingTest {
 
   @Test
   void masksOfMirroredFramesAreMirroredMasks() throws Exception {
-    byte[][] frames = {noise(new Random(3)), noise(new Random(4)), null, null};
+    byte[][] frames = {TestFrames.blocks(new Random(3), H, W), TestFrames.blocks(new Random(4), H, W), null, null};
     frames[2] = mirror(frames[0], 3);
     frames[3] = mirror(frames[1], 3);
     try (SavedModelSegmenter flip = SavedModelSegmenter.open(MODEL, ModelOverrides.NONE, 2, TestTimeAugmentation.FLIP);
@@ -47,7 +47,7 @@ class FlipAveragingTest {
   void badSettingIsOneLine() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> TestTimeAugmentation.parse("mirror", "--tta"));
-    assertEquals("--tta must be none or flip, got 'mirror'", e.getMessage());
+    assertEquals("--tta must be none, flip, scales or flip+scales, got 'mirror'", e.getMessage());
   }
 
   private static byte[][] segment(Segmenter s, byte[][] frames) {
@@ -60,24 +60,5 @@ class FlipAveragingTest {
     byte[] dst = new byte[src.length];
     Mirror.rows(src, dst, H, W, channels);
     return dst;
-  }
-
-  /** Blocks of random colour: enough structure for the model to answer with several classes. */
-  private static byte[] noise(Random random) {
-    byte[] f = new byte[H * W * 3];
-    for (int by = 0; by < H; by += 16) {
-      for (int bx = 0; bx < W; bx += 16) {
-        int r = random.nextInt(256), g = random.nextInt(256), b = random.nextInt(256);
-        for (int y = by; y < by + 16; y++) {
-          for (int x = bx; x < bx + 16; x++) {
-            int o = (y * W + x) * 3;
-            f[o] = (byte) r;
-            f[o + 1] = (byte) g;
-            f[o + 2] = (byte) b;
-          }
-        }
-      }
-    }
-    return f;
   }
 }

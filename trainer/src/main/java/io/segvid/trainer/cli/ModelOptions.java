@@ -28,8 +28,9 @@ public final class ModelOptions {
   Integer numClasses;
   @Option(names = "--input-size", description = "Model input HxW; frames keep their aspect ratio, longer side to max(H,W).")
   String inputSize;
-  @Option(names = "--tta", description = "Test-time augmentation: none (default) or flip (each frame and its mirror"
-      + " image, scores averaged: twice the model time).")
+  @Option(names = "--tta", description = "Test-time augmentation: none (default), flip (each frame and its mirror"
+      + " image, scores averaged: 2x the model time), scales (the model run at 0.75, 1 and 1.25 times the input size,"
+      + " probabilities averaged: ~3.1x) or flip+scales (~6.3x).")
   public String tta;
   @Option(names = "--threads", description = "TensorFlow intra-op threads (default: all cores).")
   public Integer threads;
