@@ -260,6 +260,7 @@ public final class SavedModelSegmenter implements Segmenter {
         ? NativeSessionRunner.tryCreate(bundle.session(), bundle.graph().outputOrThrow(inputName), classesOutput) : null;
     private byte[] staging = new byte[0];
     private byte[] mirror = new byte[0];
+    private final ScaleAveraging.ModelRun modelRun = this::scores;
 
     @Override
     public ModelMetadata metadata() {
@@ -286,7 +287,7 @@ public final class SavedModelSegmenter implements Segmenter {
       int maskBytes = height * width;
       if (staging.length < count * maskBytes) staging = new byte[count * maskBytes];
       if (scaleAveraging != null) {
-        try (Result r = scaleAveraging.classes(bundle.session(), input, this::scores)) {
+        try (Result r = scaleAveraging.classes(bundle.session(), input, modelRun)) {
           copyOut(r.get(0), count, maskBytes, masks);
         }
       } else if (preSession == null) {
