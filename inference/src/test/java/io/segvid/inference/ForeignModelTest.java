@@ -59,6 +59,16 @@ class ForeignModelTest {
   }
 
   @Test
+  void sizeAveragingAdaptsTheInputOfEverySize() throws Exception {
+    Path softmax = build("output_0", false, true);
+    ModelOverrides unit = new ModelOverrides(null, "input_1", "output_0", InputScaling.UNIT, OutputKind.PROBABILITIES, 2, null, null);
+    assertArrayEquals(new int[] {1, 0, 0}, classesOfBands(softmax, unit, TestTimeAugmentation.FLIP_SCALES));
+    Path halfResolution = build("logits", true, false);
+    ModelOverrides logits = new ModelOverrides(null, "input_1", "logits", InputScaling.UNIT, OutputKind.LOGITS, 2, null, null);
+    assertArrayEquals(new int[] {1, 0, 0}, classesOfBands(halfResolution, logits, TestTimeAugmentation.SCALES));
+  }
+
+  @Test
   void wrongKeysAreNamed() throws Exception {
     Path model = build("output_0", false, true);
     ModelOverrides o = new ModelOverrides(null, "images", "output_0", InputScaling.UNIT, OutputKind.PROBABILITIES, 2, null, null);
@@ -70,13 +80,17 @@ class ForeignModelTest {
   }
 
   private int[] classesOfBands(Path model, ModelOverrides overrides) throws Exception {
+    return classesOfBands(model, overrides, TestTimeAugmentation.NONE);
+  }
+
+  private int[] classesOfBands(Path model, ModelOverrides overrides, TestTimeAugmentation tta) throws Exception {
     byte[] rgb = new byte[H * W * 3];
     for (int y = 0; y < H; y++) {
       for (int x = 0; x < W; x++) {
         for (int c = 0; c < 3; c++) rgb[(y * W + x) * 3 + c] = (byte) GREYS[x / (W / 3)];
       }
     }
-    try (SavedModelSegmenter s = SavedModelSegmenter.open(model, overrides, 1)) {
+    try (SavedModelSegmenter s = SavedModelSegmenter.open(model, overrides, 1, tta)) {
       assertEquals(2, s.metadata().numClasses());
       byte[][] masks = {new byte[H * W]};
       s.segment(new byte[][] {rgb}, 1, H, W, masks);
