@@ -75,9 +75,9 @@ final class ScaleAveraging {
     return tf.math.maximum(tf.math.mul(tf.dtypes.cast(eighths, TInt32.class), tf.constant(8)), tf.constant(8));
   }
 
-  /** Side lengths the model runs at for one scale (as {@link #sizeAt}), for counting its cost. */
+  /** Side lengths the model runs at for one scale, as {@link #sizeAt} computes them (float, halves to even). */
   static int sideAt(int side, double scale) {
-    return Math.max(8, (int) Math.round(side * scale / 8) * 8);
+    return Math.max(8, (int) Math.rint((float) side * (float) (scale / 8)) * 8);
   }
 
   double[] scales() {
