@@ -46,7 +46,8 @@ public final class SavedModelSegmenter implements Segmenter {
   private final Operand<?> preOutput;
   /** uint8 straight into the model: {@link NativeSessionRunner} can be used. */
   private final boolean direct;
-  /** Each batch runs with its mirror images appended ({@link TestTimeAugmentation#FLIP}). */
+  private final TestTimeAugmentation tta;
+  /** Each batch runs with its mirror images appended ({@link TestTimeAugmentation#mirrors()}). */
   private final boolean flip;
   /** Runs at several input sizes ({@link TestTimeAugmentation#SCALES}); null otherwise. */
   private final ScaleAveraging scaleAveraging;
@@ -74,6 +75,7 @@ public final class SavedModelSegmenter implements Segmenter {
     inputName = in.name;
     floatInput = in.dataType == DataType.DT_FLOAT;
     Graph graph = bundle.graph();
+    this.tta = tta;
     flip = tta.mirrors();
     if (tta.multiScale()) {
       Signature.TensorDescription scores = scoresOf(signature, out, metadata, tta);
@@ -229,9 +231,8 @@ public final class SavedModelSegmenter implements Segmenter {
   /** FLOP of one frame at this size, counted from the graph ({@link ModelCost}): every size run, twice with flip. */
   @Override
   public long flopsPerFrame(int height, int width) {
-    double[] scales = scaleAveraging == null ? new double[] {1.0} : scaleAveraging.scales();
     long total = 0;
-    for (double s : scales) {
+    for (double s : tta.scales()) {
       total += ModelCost.flopsPerFrame(bundle.graph(), bundle.session(), inputName, floatInput,
           ScaleAveraging.sideAt(height, s), ScaleAveraging.sideAt(width, s));
     }

@@ -80,10 +80,6 @@ final class ScaleAveraging {
     return Math.max(8, (int) Math.rint((float) side * (float) (scale / 8)) * 8);
   }
 
-  double[] scales() {
-    return scales.clone();
-  }
-
   /** The class map of {@code uint8Batch} (with its mirror images appended when averaging them): the caller closes the result. */
   Result classes(Session session, Tensor uint8Batch, ModelRun model) {
     List<Result> held = new ArrayList<>();

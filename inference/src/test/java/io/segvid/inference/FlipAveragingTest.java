@@ -24,16 +24,18 @@ class FlipAveragingTest {
   @Test
   void masksOfMirroredFramesAreMirroredMasks() throws Exception {
     byte[][] frames = {TestFrames.blocks(new Random(3), H, W), TestFrames.blocks(new Random(4), H, W), null, null};
-    frames[2] = mirror(frames[0], 3);
-    frames[3] = mirror(frames[1], 3);
+    frames[2] = TestFrames.mirrored(frames[0], H, W, 3);
+    frames[3] = TestFrames.mirrored(frames[1], H, W, 3);
     try (SavedModelSegmenter flip = SavedModelSegmenter.open(MODEL, ModelOverrides.NONE, 2, TestTimeAugmentation.FLIP);
          SavedModelSegmenter plain = SavedModelSegmenter.open(MODEL, ModelOverrides.NONE, 2)) {
       byte[][] flipped = segment(flip, frames);
       byte[][] once = segment(plain, frames);
       for (int i = 0; i < 2; i++) {
-        assertArrayEquals(mirror(flipped[i], 1), flipped[i + 2], "frame " + i + ": flip-averaged masks are mirror-symmetric");
+        assertArrayEquals(TestFrames.mirrored(flipped[i], H, W, 1), flipped[i + 2],
+            "frame " + i + ": flip-averaged masks are mirror-symmetric");
       }
-      boolean plainSymmetric = Arrays.equals(mirror(once[0], 1), once[2]) && Arrays.equals(mirror(once[1], 1), once[3]);
+      boolean plainSymmetric = Arrays.equals(TestFrames.mirrored(once[0], H, W, 1), once[2])
+          && Arrays.equals(TestFrames.mirrored(once[1], H, W, 1), once[3]);
       assertFalse(plainSymmetric, "the plain model is not exactly mirror-symmetric, so the check above shows the average");
 
       byte[][] alone = segment(flip, new byte[][] {frames[1]});
@@ -56,9 +58,4 @@ class FlipAveragingTest {
     return masks;
   }
 
-  private static byte[] mirror(byte[] src, int channels) {
-    byte[] dst = new byte[src.length];
-    Mirror.rows(src, dst, H, W, channels);
-    return dst;
-  }
 }

@@ -59,8 +59,8 @@ class ScaleAveragingTest {
   void flipAndScalesTogetherAreMirrorSymmetric() throws Exception {
     byte[][] frames = {TestFrames.blocks(new java.util.Random(3), H, W), TestFrames.blocks(new java.util.Random(4), H, W),
         null, null};
-    frames[2] = mirrored(frames[0], 3);
-    frames[3] = mirrored(frames[1], 3);
+    frames[2] = TestFrames.mirrored(frames[0], H, W, 3);
+    frames[3] = TestFrames.mirrored(frames[1], H, W, 3);
     byte[][] both = new byte[4][H * W];
     byte[][] scalesOnly = new byte[4][H * W];
     try (SavedModelSegmenter flipScales = SavedModelSegmenter.open(MODEL, ModelOverrides.NONE, 2,
@@ -70,17 +70,12 @@ class ScaleAveragingTest {
       scales.segment(frames, 4, H, W, scalesOnly);
     }
     for (int i = 0; i < 2; i++) {
-      assertArrayEquals(mirrored(both[i], 1), both[i + 2], "frame " + i + ": the mask of the mirrored frame is the mirrored mask");
+      assertArrayEquals(TestFrames.mirrored(both[i], H, W, 1), both[i + 2],
+          "frame " + i + ": the mask of the mirrored frame is the mirrored mask");
     }
-    boolean symmetricWithoutFlip = java.util.Arrays.equals(mirrored(scalesOnly[0], 1), scalesOnly[2])
-        && java.util.Arrays.equals(mirrored(scalesOnly[1], 1), scalesOnly[3]);
+    boolean symmetricWithoutFlip = java.util.Arrays.equals(TestFrames.mirrored(scalesOnly[0], H, W, 1), scalesOnly[2])
+        && java.util.Arrays.equals(TestFrames.mirrored(scalesOnly[1], H, W, 1), scalesOnly[3]);
     assertFalse(symmetricWithoutFlip, "scales alone are not exactly mirror-symmetric, so the check above shows the flip");
-  }
-
-  private static byte[] mirrored(byte[] src, int channels) {
-    byte[] dst = new byte[src.length];
-    Mirror.rows(src, dst, H, W, channels);
-    return dst;
   }
 
   /** The average written out: logits from the model at each size, everything after that in Java. */

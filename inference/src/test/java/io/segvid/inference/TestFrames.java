@@ -2,7 +2,7 @@ package io.segvid.inference;
 
 import java.util.Random;
 
-/** Synthetic RGB frames for model tests. */
+/** Synthetic frames and masks for model tests. */
 final class TestFrames {
 
   private TestFrames() { }
@@ -26,5 +26,12 @@ final class TestFrames {
       }
     }
     return f;
+  }
+
+  /** The picture mirrored left to right ({@code channels} bytes a pixel). */
+  static byte[] mirrored(byte[] src, int height, int width, int channels) {
+    byte[] dst = new byte[src.length];
+    Mirror.rows(src, dst, height, width, channels);
+    return dst;
   }
 }

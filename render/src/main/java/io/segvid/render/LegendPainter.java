@@ -56,16 +56,19 @@ public final class LegendPainter implements AutoCloseable {
     int row = OverlayScale.px(s, ROW);
     int x = Math.max(0, frame.cols() - OverlayScale.px(s, 150));
     int y = OverlayScale.px(s, 8);
-    if (hudShown && x - OverlayScale.px(s, 4) <= HudPainter.boxRight(s)) y += HudPainter.boxBottom(s);
-    int right = frame.cols() - OverlayScale.px(s, 4);
+    int pad = OverlayScale.px(s, 4);
+    int lift = OverlayScale.px(s, 2);
+    int swatch = OverlayScale.px(s, 12);
+    int textX = x + OverlayScale.px(s, 18);
+    int baseline = OverlayScale.px(s, 13);
+    int stroke = OverlayScale.px(s, 1);
+    int right = frame.cols() - pad;
+    if (hudShown && x - pad <= HudPainter.boxRight(s)) y += HudPainter.boxBottom(s);
     for (int i = 0; i < classes.size(); i++) {
       if (!present[i]) continue;
-      rectangle(frame, p1.x(x - OverlayScale.px(s, 4)).y(y - OverlayScale.px(s, 2)),
-          p2.x(right).y(y + row - OverlayScale.px(s, 2)), shade, -1, 8, 0);
-      rectangle(frame, p1.x(x).y(y + OverlayScale.px(s, 2)),
-          p2.x(x + OverlayScale.px(s, 12)).y(y + OverlayScale.px(s, 14)), colors[i], -1, 8, 0);
-      putText(frame, names[i], p1.x(x + OverlayScale.px(s, 18)).y(y + OverlayScale.px(s, 13)), FONT_HERSHEY_SIMPLEX,
-          0.45 * s, white, OverlayScale.px(s, 1), LINE_AA, false);
+      rectangle(frame, p1.x(x - pad).y(y - lift), p2.x(right).y(y + row - lift), shade, -1, 8, 0);
+      rectangle(frame, p1.x(x).y(y + lift), p2.x(x + swatch).y(y + lift + swatch), colors[i], -1, 8, 0);
+      putText(frame, names[i], p1.x(textX).y(y + baseline), FONT_HERSHEY_SIMPLEX, 0.45 * s, white, stroke, LINE_AA, false);
       y += row;
     }
   }
