@@ -25,8 +25,18 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * Decoded pictures to BGR24 at the size the stream opened with, turned upright when the stream's
  * display matrix says so (as players do). Owns its scaler and buffers, made once; the output
  * {@link Frame} is the same object for every picture. Used by the decoder's thread only.
+ *
+ * <p>swscale's SIMD converters store whole pixel groups, so they write past a row's last pixel when
+ * the width is not a multiple of the group. FFmpeg's own frames leave room for that, and so do the
+ * buffers swscale writes here: rows padded to {@value #ROW_ALIGN_PIXELS} pixels and slack after the
+ * last row. With rows packed edge to edge and nothing after them, the last row's overrun landed on
+ * the heap (the JVM aborted on 333- and 1000-pixel-wide videos); aligned rows are also what
+ * swscale's vector stores expect.
  */
 final class BgrConverter implements AutoCloseable {
+
+  static final int ROW_ALIGN_PIXELS = 64;
+  private static final int TAIL_PADDING_BYTES = 256;
 
   /** Size of the pictures handed out (upright). */
   private final int width;
@@ -55,28 +65,40 @@ final class BgrConverter implements AutoCloseable {
     boolean quarterTurn = rotateCode == opencv_core.ROTATE_90_CLOCKWISE || rotateCode == opencv_core.ROTATE_90_COUNTERCLOCKWISE;
     width = quarterTurn ? codedHeight : codedWidth;
     height = quarterTurn ? codedWidth : codedHeight;
-    image = new BytePointer((long) width * height * 3);
-    BytePointer target = image;
+    int scaledStride = paddedStride(codedWidth);
+    BytePointer target;
+    int imageStride;
     if (rotateCode >= 0) {
-      // Decoded pictures are converted at their coded size, then turned upright into the image.
-      coded = new BytePointer((long) codedWidth * codedHeight * 3);
-      codedMat = new Mat(codedHeight, codedWidth, opencv_core.CV_8UC3, coded);
+      // Decoded pictures are converted at their coded size, then turned upright into the image
+      // (OpenCV writes only inside the rows it is given, so the image can be packed).
+      coded = new BytePointer((long) scaledStride * codedHeight + TAIL_PADDING_BYTES);
+      codedMat = new Mat(codedHeight, codedWidth, opencv_core.CV_8UC3, coded, scaledStride);
+      imageStride = width * 3;
+      image = new BytePointer((long) imageStride * height);
       imageMat = new Mat(height, width, opencv_core.CV_8UC3, image);
       target = coded;
     } else {
       coded = null;
       codedMat = null;
       imageMat = null;
+      imageStride = scaledStride;
+      image = new BytePointer((long) scaledStride * height + TAIL_PADDING_BYTES);
+      target = image;
     }
     imagePlanes = new PointerPointer<>(1).put(0, target);
-    imageStrides = new IntPointer(1).put(0, codedWidth * 3);
+    imageStrides = new IntPointer(1).put(0, scaledStride);
     frame.imageWidth = width;
     frame.imageHeight = height;
     frame.imageDepth = Frame.DEPTH_UBYTE;
     frame.imageChannels = 3;
-    frame.imageStride = width * 3;
+    frame.imageStride = imageStride;
     frame.image = new java.nio.Buffer[] {image.asByteBuffer()};
     frame.type = Frame.Type.VIDEO;
+  }
+
+  /** Bytes per BGR row that swscale may fill: the width rounded up to {@link #ROW_ALIGN_PIXELS}. */
+  static int paddedStride(int width) {
+    return 3 * ((width + ROW_ALIGN_PIXELS - 1) / ROW_ALIGN_PIXELS * ROW_ALIGN_PIXELS);
   }
 
   int width() {

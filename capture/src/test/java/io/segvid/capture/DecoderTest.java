@@ -85,6 +85,46 @@ class DecoderTest {
     }
   }
 
+  /**
+   * Widths whose rows are not a whole number of swscale's SIMD pixel groups: its converters store
+   * whole groups, past a row's last pixel; into a buffer that ended with the last row that wrote on
+   * the heap (the JVM aborted in free()). Every pixel of every row, the first ones included (where a
+   * row's overrun would land on packed rows), must match FFmpeg's own reading.
+   */
+  @Test
+  void oddWidthsConvertWithoutWritingPastTheirRows() throws Exception {
+    for (String picture : new String[] {"size=333x187,format=yuvj422p", "size=1000x50,format=yuv420p",
+        "size=217x95,format=yuv444p"}) {
+      String graph = "testsrc2=" + picture.replace(",format", ":rate=25:duration=1,format");
+      try (VideoSource ours = Sources.parse("lavfi:" + graph + ",nopace").create();
+           FFmpegFrameGrabber reference = grabber(graph, "lavfi")) {
+        SourceInfo info = ours.open();
+        int frames = 0;
+        Frame mine;
+        while ((mine = ours.grab()) != null) {
+          Frame theirs = reference.grabImage();
+          assertNotNull(theirs, picture + ": reference ended before frame " + frames);
+          assertEquals(info.width(), mine.imageWidth);
+          for (int y = 0; y < info.height(); y++) {
+            int worst = maxAbsDiffInRow((ByteBuffer) mine.image[0], mine.imageStride, (ByteBuffer) theirs.image[0],
+                theirs.imageStride, y, info.width() * 3);
+            assertTrue(worst <= 2, picture + ", frame " + frames + ", row " + y + " differs by up to " + worst);
+          }
+          frames++;
+        }
+        assertEquals(25, frames, picture);
+      }
+    }
+  }
+
+  private static int maxAbsDiffInRow(ByteBuffer a, int strideA, ByteBuffer b, int strideB, int y, int rowBytes) {
+    int worst = 0;
+    for (int i = 0; i < rowBytes; i++) {
+      worst = Math.max(worst, Math.abs((a.get(y * strideA + i) & 0xff) - (b.get(y * strideB + i) & 0xff)));
+    }
+    return worst;
+  }
+
   /** Copies the video stream of {@code src} into an MP4 whose display matrix turns it {@code degrees} clockwise. */
   private static void remuxWithDisplayRotation(Path src, Path dst, double degrees) throws Exception {
     AVFormatContext in = new AVFormatContext(null);
