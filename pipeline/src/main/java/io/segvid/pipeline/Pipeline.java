@@ -184,16 +184,16 @@ public final class Pipeline {
     timer.start();
   }
 
-  /** Sizes every slot for the largest stream, so the frame path never allocates. */
+  /** Sizes every slot for every stream (model buffers and frame stores for the largest), so the frame path never allocates. */
   private static void preallocate(RingBuffer<FrameSlot> ring, List<StreamContext> streams) {
     int pixels = 0;
-    StreamContext largest = streams.get(0);
+    int[] heights = new int[streams.size()];
+    int[] widths = new int[streams.size()];
     for (StreamContext s : streams) {
       pixels = Math.max(pixels, s.inputSize().pixels());
-      if (s.info().width() * s.info().height() > largest.info().width() * largest.info().height()) largest = s;
+      heights[s.id()] = s.info().height();
+      widths[s.id()] = s.info().width();
     }
-    for (int i = 0; i < ring.getBufferSize(); i++) {
-      ring.get(i).preallocate(pixels, largest.info().height(), largest.info().width(), 16_384);
-    }
+    for (int i = 0; i < ring.getBufferSize(); i++) ring.get(i).preallocate(pixels, heights, widths, 16_384);
   }
 }

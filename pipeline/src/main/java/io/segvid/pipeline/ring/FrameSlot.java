@@ -1,6 +1,8 @@
 package io.segvid.pipeline.ring;
 
 import io.segvid.output.RenderedFrame;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -26,16 +28,27 @@ public final class FrameSlot implements RenderedFrame {
   /** Set by the inference stage under the LIVE policy when newer frames make this one stale. */
   public boolean skipped;
 
-  /** Source frame, BGR. */
-  public final Mat frame = new Mat();
+  /** Source frame, BGR, at its stream's size: once preallocated, a view over this slot's frame store. */
+  public Mat frame = new Mat();
   /** Model input: RGB, inputHeight x inputWidth x 3. */
   public byte[] modelInput = new byte[0];
   public int inputHeight;
   public int inputWidth;
   /** Class ids at the model input size. */
   public byte[] mask = new byte[0];
-  /** Rendered output, BGR at the source size. */
-  public final Mat rendered = new Mat();
+  /** Rendered output, BGR at the source size; once preallocated, a view over the rendered store. */
+  public Mat rendered = new Mat();
+
+  /*
+   * Streams of different sizes share the slots. Copying a frame into a Mat of another size makes
+   * OpenCV reallocate it, every frame, so each slot holds pixel stores for the largest stream and,
+   * per stream, a Mat header of that stream's size over them: taking a slot for a stream only
+   * points frame and rendered at its headers.
+   */
+  private BytePointer frameStore;
+  private BytePointer renderedStore;
+  private Mat[] frameViews = new Mat[0];
+  private Mat[] renderedViews = new Mat[0];
 
   /** Interleaved signed 16-bit samples; {@code audioSamples} values are valid. */
   public short[] audio = new short[0];
@@ -56,15 +69,40 @@ public final class FrameSlot implements RenderedFrame {
     inputWidth = w;
   }
 
-  /** Allocates everything up front, so the frame path never does. */
-  public void preallocate(int modelPixels, int frameHeight, int frameWidth, int audioSamples) {
+  /**
+   * Allocates everything up front, so the frame path never does: model buffers for {@code modelPixels},
+   * and frame and rendered stores for the largest of the streams' frame sizes, with a view of each
+   * stream's size ({@code frameHeights[i] x frameWidths[i]} for stream i). Once per slot.
+   */
+  public void preallocate(int modelPixels, int[] frameHeights, int[] frameWidths, int audioSamples) {
+    if (frameStore != null) throw new IllegalStateException("slot already preallocated");
     if (modelInput.length < modelPixels * 3) {
       modelInput = new byte[modelPixels * 3];
       mask = new byte[modelPixels];
     }
-    frame.create(frameHeight, frameWidth, org.bytedeco.opencv.global.opencv_core.CV_8UC3);
-    rendered.create(frameHeight, frameWidth, org.bytedeco.opencv.global.opencv_core.CV_8UC3);
+    long largest = 0;
+    for (int i = 0; i < frameHeights.length; i++) largest = Math.max(largest, 3L * frameHeights[i] * frameWidths[i]);
+    frameStore = new BytePointer(largest);
+    renderedStore = new BytePointer(largest);
+    frameViews = new Mat[frameHeights.length];
+    renderedViews = new Mat[frameHeights.length];
+    for (int i = 0; i < frameHeights.length; i++) {
+      frameViews[i] = new Mat(frameHeights[i], frameWidths[i], opencv_core.CV_8UC3, frameStore);
+      renderedViews[i] = new Mat(frameHeights[i], frameWidths[i], opencv_core.CV_8UC3, renderedStore);
+    }
+    frame.close();
+    rendered.close();
+    useStream(0);
     ensureAudioCapacity(audioSamples);
+  }
+
+  /** Takes the slot for a video frame of {@code stream}: frame and rendered become its size's views. */
+  public void useStream(int stream) {
+    this.stream = stream;
+    if (stream < frameViews.length) {
+      frame = frameViews[stream];
+      rendered = renderedViews[stream];
+    }
   }
 
   public void ensureAudioCapacity(int samples) {
@@ -126,9 +164,15 @@ public final class FrameSlot implements RenderedFrame {
     return audioSamples;
   }
 
-  /** Releases the slot's native buffers when the ring is torn down. */
+  /** Releases the slot's native buffers when the ring is torn down (views before the stores they show). */
   public void release() {
-    frame.close();
-    rendered.close();
+    if (frameViews.length == 0) {
+      frame.close();
+      rendered.close();
+    }
+    for (Mat view : frameViews) view.close();
+    for (Mat view : renderedViews) view.close();
+    if (frameStore != null) frameStore.close();
+    if (renderedStore != null) renderedStore.close();
   }
 }

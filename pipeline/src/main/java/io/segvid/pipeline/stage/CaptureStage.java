@@ -217,7 +217,7 @@ public final class CaptureStage {
       try {
         Mat m = view.of(f);
         s.kind = FrameSlot.Kind.VIDEO;
-        s.stream = stream.id();
+        s.useStream(stream.id());
         s.index = index.getAndIncrement();
         s.timestampMicros = f.timestamp;
         s.captureNanos = started;
