@@ -157,6 +157,12 @@ public final class FfmpegWriter implements AutoCloseable {
   private void openVideo() throws IOException {
     AVCodec codec = avcodec_find_encoder(settings.codecId());
     if (codec == null) throw new IOException("this FFmpeg has no " + avcodec_get_name(settings.codecId()).getString() + " encoder");
+    // OpenH264 opens for pictures under 16 pixels a side and then fails on the first frame (or not
+    // at all for the smallest), with an "unknown error": say so before anything is written.
+    if (codec.name().getString().equals("libopenh264") && (settings.width() < 16 || settings.height() < 16)) {
+      throw new IOException("cannot encode " + settings.width() + "x" + settings.height()
+          + " video with OpenH264: it needs at least 16x16 pixels");
+    }
     AVCodecContext c = avcodec_alloc_context3(codec);
     video.codec = c;
     AVRational rate = av_d2q(settings.frameRate(), 1_001_000);

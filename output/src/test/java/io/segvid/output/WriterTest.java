@@ -33,6 +33,21 @@ class WriterTest {
     org.junit.jupiter.api.Assertions.assertDoesNotThrow(w::close, "closing twice is harmless");
   }
 
+  /** OpenH264 cannot encode pictures under 16 pixels a side: one clear line at start, no file. */
+  @ParameterizedTest
+  @ValueSource(strings = {"16x8", "8x16", "2x2"})
+  void picturesTooSmallForOpenH264AreRefusedAtStart(String size) {
+    int w = Integer.parseInt(size.split("x")[0]);
+    int h = Integer.parseInt(size.split("x")[1]);
+    Path file = tmp.resolve("small-" + size + ".mkv");
+    FfmpegWriter writer = new FfmpegWriter(file.toString(), new EncoderSettings("matroska", w, h, 10,
+        avcodec.AV_CODEC_ID_H264, avutil.AV_PIX_FMT_YUV420P, 10, 200_000, 0, 0, Map.of()));
+    java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, writer::start);
+    writer.close();
+    assertEquals("cannot encode " + size + " video with OpenH264: it needs at least 16x16 pixels", e.getMessage());
+    org.junit.jupiter.api.Assertions.assertFalse(java.nio.file.Files.exists(file), "nothing written");
+  }
+
   /**
    * A live stream delivering fewer frames than its nominal rate still gets a keyframe every
    * keyframeMicros of stream time (a viewer joining waits at most that long), while a GOP counted in
