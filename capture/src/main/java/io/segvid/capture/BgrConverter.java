@@ -35,7 +35,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 final class BgrConverter implements AutoCloseable {
 
-  static final int ROW_ALIGN_PIXELS = 64;
+  private static final int ROW_ALIGN_PIXELS = 64;
   private static final int TAIL_PADDING_BYTES = 256;
 
   /** Size of the pictures handed out (upright). */
@@ -97,7 +97,7 @@ final class BgrConverter implements AutoCloseable {
   }
 
   /** Bytes per BGR row that swscale may fill: the width rounded up to {@link #ROW_ALIGN_PIXELS}. */
-  static int paddedStride(int width) {
+  private static int paddedStride(int width) {
     return 3 * ((width + ROW_ALIGN_PIXELS - 1) / ROW_ALIGN_PIXELS * ROW_ALIGN_PIXELS);
   }
 
