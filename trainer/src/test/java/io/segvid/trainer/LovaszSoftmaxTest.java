@@ -67,6 +67,60 @@ class LovaszSoftmaxTest {
     }
   }
 
+  /**
+   * On soft predictions the binned loss is the sorted one within 1/BINS, and its gradient points the
+   * same way: only the order of pixels whose errors nearly tie is given up.
+   */
+  @Test
+  void softPredictionsMatchTheSortedForm() {
+    Random random = new Random(11);
+    int pixels = 40_000;
+    float[][] logits = new float[pixels][CLASSES];
+    float[][] oneHot = new float[pixels][CLASSES];
+    for (int i = 0; i < pixels; i++) {
+      // Class 3 is rare; one pixel in 20 is ignored; the model leans to the truth, wrongly at times.
+      int truth = random.nextInt(50) == 0 ? 3 : random.nextInt(CLASSES - 1);
+      for (int c = 0; c < CLASSES; c++) logits[i][c] = (float) (random.nextGaussian() * 2);
+      logits[i][truth] += 2f;
+      if (random.nextInt(20) != 0) oneHot[i][truth] = 1f;
+    }
+    float[][] binned = lossAndGradient(logits, oneHot, false);
+    float[][] sorted = lossAndGradient(logits, oneHot, true);
+    assertEquals(sorted[0][0], binned[0][0], 1.0 / LovaszSoftmax.BINS, "loss");
+    double dot = 0;
+    double binnedNorm = 0;
+    double sortedNorm = 0;
+    for (int i = 0; i < sorted[1].length; i++) {
+      dot += (double) sorted[1][i] * binned[1][i];
+      binnedNorm += (double) binned[1][i] * binned[1][i];
+      sortedNorm += (double) sorted[1][i] * sorted[1][i];
+    }
+    double cosine = dot / Math.sqrt(binnedNorm * sortedNorm);
+    assertTrue(cosine > 0.999, "gradients should agree: cosine " + cosine);
+    assertEquals(1.0, Math.sqrt(binnedNorm / sortedNorm), 0.01, "gradient size");
+  }
+
+  /** {loss}, then the gradient with respect to the logits, flattened. */
+  private static float[][] lossAndGradient(float[][] logits, float[][] oneHot, boolean sorted) {
+    try (Graph graph = new Graph(); Session session = new Session(graph);
+         TFloat32 logitsT = TFloat32.tensorOf(StdArrays.ndCopyOf(logits));
+         TFloat32 oneHotT = TFloat32.tensorOf(StdArrays.ndCopyOf(oneHot))) {
+      Ops tf = Ops.create(graph);
+      var input = tf.placeholder(TFloat32.class);
+      var labels = tf.constantOf(oneHotT);
+      var loss = sorted ? SortedLovaszSoftmax.loss(tf, input, labels, CLASSES)
+          : LovaszSoftmax.loss(tf, input, labels, CLASSES);
+      var gradient = graph.addGradients(loss.asOutput(), new org.tensorflow.Output<?>[] {input.asOutput()})[0];
+      try (var results = session.runner().feed(input, logitsT).fetch(loss).fetch(gradient).run()) {
+        TFloat32 lossValue = (TFloat32) results.get(0);
+        TFloat32 gradientValue = (TFloat32) results.get(1);
+        float[] flat = new float[logits.length * CLASSES];
+        gradientValue.copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(flat, false, false));
+        return new float[][] {{lossValue.getFloat()}, flat};
+      }
+    }
+  }
+
   private static double lovasz(int[] truth, int[] predicted) {
     float[][] logits = new float[truth.length][CLASSES];
     float[][] oneHot = new float[truth.length][CLASSES];
