@@ -3,6 +3,7 @@ package io.segvid.trainer;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -75,6 +77,8 @@ class TrainCommandTest {
     Path out = tmp.resolve("run");
     String log = train("--data", data.toString(), "--val", data.toString(), "--out", out.toString(), "--epochs", "2");
     assertTrue(log.contains("epoch 2 val mIoU"), log);
+    assertTrue(Pattern.compile("epoch 1/2 loss .* min left\\)").matcher(log).find(), "the time left is told: " + log);
+    assertFalse(Pattern.compile("epoch 2/2 loss .* left").matcher(log).find(), "nothing is left after the last epoch");
     assertTrue(Files.isRegularFile(out.resolve("model/saved_model.pb")), log);
     assertEquals(2, ModelMetadata.read(out.resolve("model")).numClasses());
     assertEquals(2, new ObjectMapper().readTree(out.resolve("checkpoint/state.json").toFile()).get("epoch").asInt());

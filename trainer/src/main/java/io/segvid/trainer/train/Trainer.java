@@ -114,7 +114,9 @@ public final class Trainer {
         options.bnMomentum(), threads, options.loss())) {
       TrainingState state = start(graph, resume, initFrom);
       average = startAverage(graph, resume);
-      for (int epoch = state.epoch() + 1; epoch <= options.epochs(); epoch++) {
+      int firstEpoch = state.epoch() + 1;
+      long sittingStarted = System.nanoTime();
+      for (int epoch = firstEpoch; epoch <= options.epochs(); epoch++) {
         long started = System.nanoTime();
         Epoch trained = trainEpoch(graph, epoch, state.step(), stepsPerEpoch, lr, assembler, prefetch);
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -136,8 +138,12 @@ public final class Trainer {
         state = new TrainingState(epoch, trained.step(), best, bestEpoch, state.seconds() + seconds);
         checkpoint(graph, state);
         curves.add(new TrainingCurves.Row(epoch, trained.meanLoss(), trained.lastLr(), miou, imgPerSec));
-        log.printf(Locale.ROOT, "epoch %d/%d loss %.4f %.1f img/s %.0fs (total %.1f min)%n", epoch, options.epochs(),
-            trained.meanLoss(), imgPerSec, seconds, state.seconds() / 60);
+        // The pace of this sitting only: a resumed run may be on another machine or beside other work.
+        double sittingSecondsPerEpoch = (System.nanoTime() - sittingStarted) / 1e9 / (epoch - firstEpoch + 1);
+        String left = epoch < options.epochs()
+            ? String.format(Locale.ROOT, ", ~%.0f min left", sittingSecondsPerEpoch * (options.epochs() - epoch) / 60) : "";
+        log.printf(Locale.ROOT, "epoch %d/%d loss %.4f %.1f img/s %.0fs (total %.1f min%s)%n", epoch, options.epochs(),
+            trained.meanLoss(), imgPerSec, seconds, state.seconds() / 60, left);
       }
       return state;
     } finally {
