@@ -14,6 +14,8 @@ import io.segvid.trainer.train.TrainGraph;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.StdArrays;
@@ -71,8 +73,10 @@ class LovaszSoftmaxTest {
    * On soft predictions the binned loss is the sorted one within 1/BINS, and its gradient points the
    * same way: only the order of pixels whose errors nearly tie is given up.
    */
-  @Test
-  void softPredictionsMatchTheSortedForm() {
+  @ParameterizedTest(name = "logits spread {0}")
+  @ValueSource(floats = {2f, 8f})
+  void softPredictionsMatchTheSortedForm(float spread) {
+    // Spread 2: an early model, errors all over [0, 1]; spread 8: a trained one, most errors near 0.
     Random random = new Random(11);
     int pixels = 40_000;
     float[][] logits = new float[pixels][CLASSES];
@@ -80,8 +84,8 @@ class LovaszSoftmaxTest {
     for (int i = 0; i < pixels; i++) {
       // Class 3 is rare; one pixel in 20 is ignored; the model leans to the truth, wrongly at times.
       int truth = random.nextInt(50) == 0 ? 3 : random.nextInt(CLASSES - 1);
-      for (int c = 0; c < CLASSES; c++) logits[i][c] = (float) (random.nextGaussian() * 2);
-      logits[i][truth] += 2f;
+      for (int c = 0; c < CLASSES; c++) logits[i][c] = (float) (random.nextGaussian() * spread);
+      logits[i][truth] += spread;
       if (random.nextInt(20) != 0) oneHot[i][truth] = 1f;
     }
     float[][] binned = lossAndGradient(logits, oneHot, false);
