@@ -111,11 +111,14 @@ class ViewTest {
       assertTrue(changed > 1_000, "the video updates: " + changed + " pixels changed");
 
       // The DOM is dumped when Chromium's timer fires; on a loaded machine the page's first metrics
-      // fetch may not have landed yet, so allow a few dumps.
+      // fetch may not have landed yet, so allow a few dumps, each given longer (6, 9, 12 s).
       String dom = "";
       long rendered = -1;
       for (int attempt = 0; attempt < 3 && rendered < 0; attempt++) {
-        dom = run(tmp.resolve("dom.txt"), chromiumArgs(url, "--dump-dom", "c" + attempt));
+        List<String> dump = chromiumArgs(url, "--dump-dom", "c" + attempt);
+        String timeout = "--timeout=" + 3000 * (attempt + 2);
+        dump.replaceAll(arg -> arg.startsWith("--timeout=") ? timeout : arg);
+        dom = run(tmp.resolve("dom.txt"), dump);
         Matcher frames = Pattern.compile("id=\"frames\">(\\d+)<").matcher(dom);
         if (frames.find()) rendered = Long.parseLong(frames.group(1));
       }
