@@ -115,10 +115,7 @@ class ViewTest {
       String dom = "";
       long rendered = -1;
       for (int attempt = 0; attempt < 3 && rendered < 0; attempt++) {
-        List<String> dump = chromiumArgs(url, "--dump-dom", "c" + attempt);
-        String timeout = "--timeout=" + 3000 * (attempt + 2);
-        dump.replaceAll(arg -> arg.startsWith("--timeout=") ? timeout : arg);
-        dom = run(tmp.resolve("dom.txt"), dump);
+        dom = run(tmp.resolve("dom.txt"), chromiumArgs(url, "--dump-dom", "c" + attempt, 3000 * (attempt + 2)));
         Matcher frames = Pattern.compile("id=\"frames\">(\\d+)<").matcher(dom);
         if (frames.find()) rendered = Long.parseLong(frames.group(1));
       }
@@ -136,9 +133,13 @@ class ViewTest {
   }
 
   private List<String> chromiumArgs(String url, String mode, String profile) {
+    return chromiumArgs(url, mode, profile, 3000);
+  }
+
+  private List<String> chromiumArgs(String url, String mode, String profile, int timeoutMillis) {
     return new ArrayList<>(List.of("chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
         "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--user-data-dir=" + tmp.resolve("profile-" + profile), "--window-size=1100,500", "--timeout=3000", mode, url));
+        "--user-data-dir=" + tmp.resolve("profile-" + profile), "--window-size=1100,500", "--timeout=" + timeoutMillis, mode, url));
   }
 
   private static String run(Path log, List<String> cmd) throws Exception {
