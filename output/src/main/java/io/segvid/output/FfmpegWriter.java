@@ -25,12 +25,6 @@ import static org.bytedeco.ffmpeg.global.avformat.avio_closep;
 import static org.bytedeco.ffmpeg.global.avformat.avio_open2;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_FLTP;
-import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_S16;
-import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_alloc;
-import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_free;
-import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_read;
-import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_size;
-import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_write;
 import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
 import static org.bytedeco.ffmpeg.global.avutil.av_d2q;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
@@ -42,11 +36,6 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
 import static org.bytedeco.ffmpeg.global.avutil.av_inv_q;
-import static org.bytedeco.ffmpeg.global.swresample.swr_alloc_set_opts2;
-import static org.bytedeco.ffmpeg.global.swresample.swr_convert;
-import static org.bytedeco.ffmpeg.global.swresample.swr_free;
-import static org.bytedeco.ffmpeg.global.swresample.swr_get_out_samples;
-import static org.bytedeco.ffmpeg.global.swresample.swr_init;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
@@ -60,17 +49,13 @@ import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVIOContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
-import org.bytedeco.ffmpeg.avutil.AVAudioFifo;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
-import org.bytedeco.ffmpeg.swresample.SwrContext;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
-import org.bytedeco.javacpp.ShortPointer;
 
 /**
  * Encodes BGR24 frames (and interleaved signed 16-bit audio, as AAC, resampled if AAC cannot take its rate) and muxes them into a file or a
@@ -99,14 +84,7 @@ public final class FfmpegWriter implements AutoCloseable {
   private long lastVideoPts = -1;
   private long lastKeyframeMicros = Long.MIN_VALUE;
   private double ptsPerMicro;
-  private SwrContext resampler;
-  private AVAudioFifo fifo;
-  private ShortPointer staging;
-  private PointerPointer<?> stagingPlanes;
-  private int stagingCapacity;
-  private FloatPointer converted;
-  private PointerPointer<?> convertedPlanes;
-  private int convertedCapacity;
+  private AudioFrameQueue audioQueue;
   private long audioPts;
   private boolean headerWritten;
   private boolean finished;
@@ -236,13 +214,7 @@ public final class FfmpegWriter implements AutoCloseable {
     audio.planes = audio.frame.data();
     // Samples are converted (and resampled if AAC cannot take the source rate) on the way in; the
     // queue then holds encoder-ready planar floats, cut into whole AAC frames.
-    SwrContext swr = new SwrContext(null);
-    check(swr_alloc_set_opts2(swr, c.ch_layout(), AV_SAMPLE_FMT_FLTP, rate, c.ch_layout(),
-        AV_SAMPLE_FMT_S16, settings.sampleRate(), 0, null), "cannot convert audio");
-    resampler = swr;
-    check(swr_init(swr), "cannot convert audio");
-    fifo = av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, settings.audioChannels(), frameSize * 4);
-    ensureStaging(Math.max(frameSize, 8192));
+    audioQueue = new AudioFrameQueue(c.ch_layout(), settings.audioChannels(), settings.sampleRate(), rate, frameSize);
   }
 
   /** Rates FFmpeg's AAC encoder takes; any other source rate is resampled to the next one up (or 96 kHz). */
@@ -267,29 +239,6 @@ public final class FfmpegWriter implements AutoCloseable {
     return f;
   }
 
-  /** Room for {@code perChannel} input samples per channel, and for what they become after resampling. */
-  private void ensureStaging(int perChannel) {
-    if (perChannel > stagingCapacity) {
-      if (staging != null) staging.close();
-      if (stagingPlanes != null) stagingPlanes.close();
-      staging = new ShortPointer((long) perChannel * settings.audioChannels());
-      stagingPlanes = new PointerPointer<>(1).put(0, staging);
-      stagingCapacity = perChannel;
-    }
-    int out = swr_get_out_samples(resampler, perChannel);
-    if (out > convertedCapacity) {
-      if (converted != null) converted.close();
-      if (convertedPlanes != null) convertedPlanes.close();
-      int channels = settings.audioChannels();
-      converted = new FloatPointer((long) out * channels);
-      convertedPlanes = new PointerPointer<>(channels);
-      for (int ch = 0; ch < channels; ch++) {
-        convertedPlanes.put(ch, new FloatPointer(converted).position((long) ch * out));
-      }
-      convertedCapacity = out;
-    }
-  }
-
   /** Encodes one BGR24 image ({@code stride} bytes per row) shown at {@code micros}. */
   public void video(BytePointer bgr, int stride, long micros) throws IOException {
     long pts = Math.round(micros * ptsPerMicro);
@@ -310,29 +259,16 @@ public final class FfmpegWriter implements AutoCloseable {
   /** Queues {@code count} interleaved samples (all channels) from {@code samples[offset..]}; encodes whole AAC frames. */
   public void audio(short[] samples, int offset, int count) throws IOException {
     if (!audio.present() || count <= 0) return;
-    int channels = settings.audioChannels();
-    int perChannel = count / channels;
-    ensureStaging(perChannel);
-    staging.position(0).put(samples, offset, perChannel * channels);
-    queue(swr_convert(resampler, convertedPlanes, convertedCapacity, stagingPlanes, perChannel));
-    drainFifo(false);
+    audioQueue.add(samples, offset, count);
+    encodeQueuedAudio(false);
   }
 
-  private void queue(int converted) throws IOException {
-    if (converted < 0) check(converted, "converting audio failed");
-    if (converted > 0 && av_audio_fifo_write(fifo, convertedPlanes, converted) < converted) {
-      throw new IOException("audio queue full");
-    }
-  }
-
-  private void drainFifo(boolean all) throws IOException {
+  /** Encodes every whole frame the queue holds, and with {@code all} the short last one too. */
+  private void encodeQueuedAudio(boolean all) throws IOException {
     int frameSize = audio.frame.nb_samples();
-    while (av_audio_fifo_size(fifo) >= frameSize || all && av_audio_fifo_size(fifo) > 0) {
-      int n = Math.min(frameSize, av_audio_fifo_size(fifo));
-      check(av_frame_make_writable(audio.frame), "cannot reuse the audio frame");
-      av_audio_fifo_read(fifo, audio.planes, n);
+    int n;
+    while ((n = audioQueue.take(audio.frame, audio.planes, frameSize, all)) > 0) {
       // The last frame may be short: AAC accepts one; the frame keeps its full buffer.
-      audio.frame.nb_samples(n);
       audio.frame.pts(audioPts);
       audioPts += n;
       send(audio, audio.frame);
@@ -356,8 +292,8 @@ public final class FfmpegWriter implements AutoCloseable {
     if (finished || !headerWritten) return;
     finished = true;
     if (audio.present()) {
-      queue(swr_convert(resampler, convertedPlanes, convertedCapacity, null, 0));  // what resampling held back
-      drainFifo(true);
+      audioQueue.flush();  // what resampling held back
+      encodeQueuedAudio(true);
       send(audio, null);
     }
     send(video, null);
@@ -383,10 +319,8 @@ public final class FfmpegWriter implements AutoCloseable {
     packet = null;
     if (scaler != null) sws_freeContext(scaler);
     scaler = null;
-    if (resampler != null) swr_free(resampler);
-    resampler = null;
-    if (fifo != null) av_audio_fifo_free(fifo);
-    fifo = null;
+    if (audioQueue != null) audioQueue.close();
+    audioQueue = null;
     // A context whose allocation failed is a Java wrapper around NULL: reading its fields would throw
     // before the buffers below were freed.
     if (output != null && !output.isNull()) {
@@ -396,11 +330,10 @@ public final class FfmpegWriter implements AutoCloseable {
       avformat_free_context(output);
     }
     output = null;
-    for (org.bytedeco.javacpp.Pointer p : new org.bytedeco.javacpp.Pointer[] {sourcePlanes, sourceStrides, staging,
-        stagingPlanes, converted, convertedPlanes}) {
+    for (org.bytedeco.javacpp.Pointer p : new org.bytedeco.javacpp.Pointer[] {sourcePlanes, sourceStrides}) {
       if (p != null) p.close();
     }
     sourcePlanes = null;
-    staging = null;
+    sourceStrides = null;
   }
 }
