@@ -18,6 +18,7 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 public final class LegendPainter implements AutoCloseable {
 
   private static final int ROW = 18;
+  private static final int COLUMN = 150;
   private final List<ClassInfo> classes;
   private final Scalar[] colors;
   private final Scalar white = new Scalar(255, 255, 255, 0);
@@ -50,27 +51,44 @@ public final class LegendPainter implements AutoCloseable {
     return present[id];
   }
 
-  /** Paints the legend; with {@code hudShown}, below the HUD's box where a narrow frame would put the two together. */
+  /**
+   * Paints the legend; with {@code hudShown}, below the HUD's box where a narrow frame would put the two
+   * together. Rows that would run off the bottom of a short frame go on in a column to the left; classes
+   * for which no column is left are not listed.
+   */
   public void paint(Mat frame, boolean hudShown) {
     double s = OverlayScale.of(frame.rows(), frame.cols());
     int row = OverlayScale.px(s, ROW);
-    int x = Math.max(0, frame.cols() - OverlayScale.px(s, 150));
-    int y = OverlayScale.px(s, 8);
+    int columnWidth = OverlayScale.px(s, COLUMN);
+    int top = OverlayScale.px(s, 8);
     int pad = OverlayScale.px(s, 4);
     int lift = OverlayScale.px(s, 2);
     int swatch = OverlayScale.px(s, 12);
-    int textX = x + OverlayScale.px(s, 18);
+    int textOffset = OverlayScale.px(s, 18);
     int baseline = OverlayScale.px(s, 13);
     int stroke = OverlayScale.px(s, 1);
     int right = frame.cols() - pad;
-    if (hudShown && x - pad <= HudPainter.boxRight(s)) y += HudPainter.boxBottom(s);
+    int x = Math.max(0, frame.cols() - columnWidth);
+    int y = columnTop(x, pad, top, s, hudShown);
     for (int i = 0; i < classes.size(); i++) {
       if (!present[i]) continue;
+      if (y + row - lift > frame.rows() && y > columnTop(x, pad, top, s, hudShown)) {
+        right = x - 2 * pad;
+        x -= columnWidth;
+        if (x < 0) return;
+        y = columnTop(x, pad, top, s, hudShown);
+      }
       rectangle(frame, p1.x(x - pad).y(y - lift), p2.x(right).y(y + row - lift), shade, -1, 8, 0);
       rectangle(frame, p1.x(x).y(y + lift), p2.x(x + swatch).y(y + lift + swatch), colors[i], -1, 8, 0);
-      putText(frame, names[i], p1.x(textX).y(y + baseline), FONT_HERSHEY_SIMPLEX, 0.45 * s, white, stroke, LINE_AA, false);
+      putText(frame, names[i], p1.x(x + textOffset).y(y + baseline), FONT_HERSHEY_SIMPLEX, 0.45 * s, white, stroke,
+          LINE_AA, false);
       y += row;
     }
+  }
+
+  /** Where a column starting at {@code x} begins: below the HUD's box if the two would meet. */
+  private static int columnTop(int x, int pad, int top, double s, boolean hudShown) {
+    return hudShown && x - pad <= HudPainter.boxRight(s) ? top + HudPainter.boxBottom(s) : top;
   }
 
   @Override

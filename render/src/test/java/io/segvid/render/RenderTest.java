@@ -122,6 +122,23 @@ class RenderTest {
     assertTrue(hudShade[2] > 3 * hudShade[1] && hudShade[2] < 5 * hudShade[1], "about 4x on 1080p: " + areas);
   }
 
+  @Test
+  void legendOnAShortFrameWrapsIntoColumnsInsteadOfRunningOffTheBottom() {
+    int[][] bgr = {{200, 0, 0}, {0, 200, 0}, {0, 0, 200}, {200, 200, 0}, {0, 200, 200}, {200, 0, 200}};
+    List<ClassInfo> six = new java.util.ArrayList<>();
+    for (int i = 0; i < bgr.length; i++) six.add(new ClassInfo(i, "class" + i, List.of(bgr[i][2], bgr[i][1], bgr[i][0])));
+    try (LegendPainter legend = new LegendPainter(six);
+        Mat frame = new Mat(50, 640, opencv_core.CV_8UC3, new Scalar(90, 90, 90, 0))) {  // a 50-line strip
+      legend.scan(new byte[] {0, 1, 2, 3, 4, 5}, 6);
+      legend.paint(frame, false);
+      int first = pixelsOf(frame, bgr[0][0], bgr[0][1], bgr[0][2]);
+      assertTrue(first > 0, "the first swatch is drawn");
+      for (int i = 1; i < bgr.length; i++) {
+        assertEquals(first, pixelsOf(frame, bgr[i][0], bgr[i][1], bgr[i][2]), "swatch " + i + " drawn whole");
+      }
+    }
+  }
+
   /** Pixels of exactly this BGR colour (counted directly: inRange reads a 1x1 three-channel bound as grey). */
   private static int pixelsOf(Mat frame, int b, int g, int r) {
     return pixelsOf(frame, frame.cols(), b, g, r);
