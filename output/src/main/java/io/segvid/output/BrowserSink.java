@@ -36,13 +36,12 @@ public final class BrowserSink extends LatestFrameSink {
   private static final Logger LOG = LoggerFactory.getLogger(BrowserSink.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String BOUNDARY = "segvidframe";
+  private static final byte[] CRLF = "\r\n".getBytes(StandardCharsets.US_ASCII);
 
   private final URI uri;
-  private final Object frameLock = new Object();
+  private final SharedJpeg latest = new SharedJpeg();
   private final BytePointer jpegBuffer = new BytePointer();
   private final org.bytedeco.javacpp.IntPointer jpegParams = new org.bytedeco.javacpp.IntPointer(IMWRITE_JPEG_QUALITY, 80);
-  private byte[] jpeg;
-  private long version;
   private HttpServer server;
   private ExecutorService executor;
   private ModelMetadata metadata;
@@ -96,14 +95,7 @@ public final class BrowserSink extends LatestFrameSink {
 
   @Override
   protected void deliver(Mat frame, long index, long captureNanos, long timestampMicros) {
-    if (!imencode(".jpg", frame, jpegBuffer, jpegParams)) return;
-    byte[] bytes = new byte[(int) jpegBuffer.limit()];
-    jpegBuffer.get(bytes);
-    synchronized (frameLock) {
-      jpeg = bytes;
-      version++;
-      frameLock.notifyAll();
-    }
+    if (imencode(".jpg", frame, jpegBuffer, jpegParams)) latest.publish(jpegBuffer);
   }
 
   private void page(HttpExchange ex) throws IOException {
@@ -125,9 +117,22 @@ public final class BrowserSink extends LatestFrameSink {
   }
 
   private void snapshot(HttpExchange ex) throws IOException {
-    byte[] latest = awaitFrame(5000);
-    if (latest == null) send(ex, 503, "text/plain", "no frame yet\n".getBytes(StandardCharsets.UTF_8));
-    else send(ex, 200, "image/jpeg", latest);
+    SharedJpeg.Held frame;
+    try {
+      frame = latest.acquireNewer(-1, 5000, () -> stopping);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      frame = null;
+    }
+    if (frame == null) {
+      send(ex, 503, "text/plain", "no frame yet\n".getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    try {
+      send(ex, 200, "image/jpeg", frame.bytes(), frame.length());
+    } finally {
+      latest.release(frame);
+    }
   }
 
   private void mjpeg(HttpExchange ex) throws IOException {
@@ -137,21 +142,18 @@ public final class BrowserSink extends LatestFrameSink {
     long seen = -1;
     try (OutputStream out = ex.getResponseBody()) {
       while (!stopping) {
-        byte[] frame;
-        synchronized (frameLock) {
-          long deadline = System.currentTimeMillis() + 1000;
-          while (version == seen && !stopping && System.currentTimeMillis() < deadline) {
-            frameLock.wait(200);
-          }
-          if (version == seen || jpeg == null) continue;
-          seen = version;
-          frame = jpeg;
+        SharedJpeg.Held frame = latest.acquireNewer(seen, 1000, () -> stopping);
+        if (frame == null) continue;
+        try {
+          seen = frame.version();
+          out.write(("--" + BOUNDARY + "\r\nContent-Type: image/jpeg\r\nContent-Length: " + frame.length() + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+          out.write(frame.bytes(), 0, frame.length());
+          out.write(CRLF);
+          out.flush();
+        } finally {
+          latest.release(frame);
         }
-        out.write(("--" + BOUNDARY + "\r\nContent-Type: image/jpeg\r\nContent-Length: " + frame.length + "\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
-        out.write(frame);
-        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-        out.flush();
       }
     } catch (IOException | InterruptedException e) {
       // the viewer went away
@@ -192,27 +194,16 @@ public final class BrowserSink extends LatestFrameSink {
     return lastFps;
   }
 
-  private byte[] awaitFrame(long millis) {
-    synchronized (frameLock) {
-      long deadline = System.currentTimeMillis() + millis;
-      while (jpeg == null && System.currentTimeMillis() < deadline) {
-        try {
-          frameLock.wait(100);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return jpeg;
-        }
-      }
-      return jpeg;
-    }
+  private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+    send(ex, status, type, body, body.length);
   }
 
-  private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+  private static void send(HttpExchange ex, int status, String type, byte[] body, int length) throws IOException {
     ex.getResponseHeaders().set("Content-Type", type);
     ex.getResponseHeaders().set("Cache-Control", "no-cache");
-    ex.sendResponseHeaders(status, body.length);
+    ex.sendResponseHeaders(status, length);
     try (OutputStream out = ex.getResponseBody()) {
-      out.write(body);
+      out.write(body, 0, length);
     }
   }
 
@@ -241,9 +232,7 @@ public final class BrowserSink extends LatestFrameSink {
 
   private void shutdown() {
     stopping = true;
-    synchronized (frameLock) {
-      frameLock.notifyAll();
-    }
+    latest.wakeAll();
     stopWorker();
     if (server != null) {
       server.stop(0);
