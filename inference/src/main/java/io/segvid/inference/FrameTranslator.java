@@ -1,7 +1,6 @@
 package io.segvid.inference;
 
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_NEAREST;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
@@ -14,7 +13,7 @@ import org.bytedeco.opencv.opencv_core.Size;
 /**
  * The one place a frame becomes model input and the model's output becomes a mask at the frame's
  * size: a BGR frame of any size to RGB bytes at the {@link InputSize} the model prefers for it
- * (bilinear), and class ids at that size back to the frame's size (nearest neighbour, so no class is
+ * (area-averaged when shrinking, bilinear when enlarging), and class ids at that size back to the frame's size (nearest neighbour, so no class is
  * invented at a boundary). The pipeline, the mask sink, segment-images, evaluate and the benchmark
  * all go through here, so a mask means the same thing wherever it was made.
  *
@@ -61,7 +60,7 @@ public final class FrameTranslator implements AutoCloseable {
   public void toInput(Mat bgr, byte[] out) {
     Mat src = bgr;
     if (bgr.rows() != size.height() || bgr.cols() != size.width()) {
-      resize(bgr, resized, inputCvSize, 0, 0, INTER_LINEAR);
+      resize(bgr, resized, inputCvSize, 0, 0, Resize.pictureInterpolation(bgr.rows(), bgr.cols(), size.height(), size.width()));
       src = resized;
     }
     cvtColor(src, rgb, COLOR_BGR2RGB);

@@ -1,5 +1,6 @@
 package io.segvid.inference;
 
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_NEAREST;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
@@ -15,9 +16,19 @@ final class Resize {
 
   private Resize() { }
 
-  /** Bilinear resize of RGB bytes. */
+  /** Resize of RGB bytes, filtered as {@link #pictureInterpolation} says. */
   static byte[] rgb(byte[] src, int h, int w, int nh, int nw) {
-    return run(src, h, w, opencv_core.CV_8UC3, nh, nw, INTER_LINEAR, 3);
+    return run(src, h, w, opencv_core.CV_8UC3, nh, nw, pictureInterpolation(h, w, nh, nw), 3);
+  }
+
+  /**
+   * How a picture is resized from {@code h x w} to {@code nh x nw}: shrinking averages each output
+   * pixel's whole footprint (area), since bilinear reads only the 2x2 pixels nearest its centre and
+   * aliases fine texture once the factor passes 2 (a 1080p camera to a 270-line input is 4x);
+   * enlarging is bilinear.
+   */
+  static int pictureInterpolation(int h, int w, int nh, int nw) {
+    return nh <= h && nw <= w ? INTER_AREA : INTER_LINEAR;
   }
 
   /** Nearest-neighbour resize of a class-id mask (never invents ids). */
