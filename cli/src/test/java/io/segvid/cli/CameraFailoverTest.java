@@ -57,7 +57,8 @@ class CameraFailoverTest {
         assertEquals(0, added.code(), added.err());
       }
       for (String id : List.of("cam1", "cam2")) {
-        WorkerProcesses.await(id + " results flowing from w1", 180, () -> results.count(id) >= 10);
+        WorkerProcesses.await(id + " results flowing from w1", 180, () -> results.count(id) >= 10,
+            () -> diagnostics(results, cameras, workers));
       }
       // Both cameras' frames go through w1's one model, batched together: more frames than model calls.
       double batches = Prometheus.sum(metricsPort, "segvid_worker_model_batches_total", "");
@@ -83,7 +84,8 @@ class CameraFailoverTest {
           assertEquals(before.get(id).startedMillis(), s.startedMillis(), id + " stayed on w1 and was not restarted");
         }
         long seen = results.count(id);
-        WorkerProcesses.await(id + " results still flowing", 60, () -> results.count(id) >= seen + 10);
+        WorkerProcesses.await(id + " results still flowing", 60, () -> results.count(id) >= seen + 10,
+            () -> diagnostics(results, cameras, workers));
       }
 
       // The worker running cam1 dies: cam1 comes back on the other one.
@@ -98,7 +100,8 @@ class CameraFailoverTest {
         return s != null && s.worker().equals(survivor) && s.startedMillis() >= killed && s.state() == CameraStatus.State.RUNNING;
       });
       long restarted = statuses(cameras).get("cam1").startedMillis();
-      WorkerProcesses.await("cam1 results flowing from " + survivor, 120, () -> results.lastReceived("cam1") > restarted);
+      WorkerProcesses.await("cam1 results flowing from " + survivor, 120, () -> results.lastReceived("cam1") > restarted,
+          () -> diagnostics(results, cameras, workers));
       double seconds = (results.firstAfter("cam1", restarted) - killed) / 1000.0;
       System.out.printf(java.util.Locale.ROOT, "CAMERA FAILOVER: SIGKILL of %s to cam1's first result from %s: %.1f s "
           + "(session timeout 10 s)%n", victim, survivor, seconds);
@@ -140,6 +143,20 @@ class CameraFailoverTest {
     return m;
   }
 
+  /** For a failed wait: what the results reader saw, the cameras' states and the workers' recent logs. */
+  private static String diagnostics(Results results, CameraDirectory cameras, WorkerProcesses workers) {
+    StringBuilder b = new StringBuilder("results read: ").append(results.describe()).append('\n');
+    try {
+      b.append("cameras: ").append(statuses(cameras)).append('\n');
+    } catch (RuntimeException e) {
+      b.append("cameras: unreadable: ").append(e).append('\n');
+    }
+    for (String id : List.of("w1", "w2")) {
+      b.append("--- ").append(id).append(".log (end) ---\n").append(workers.logTail(id, 4000)).append('\n');
+    }
+    return b.toString();
+  }
+
   /** What a command run in this JVM printed, and its exit status. */
   private record Ran(int code, String out, String err) { }
 
@@ -159,6 +176,9 @@ class CameraFailoverTest {
   /** Reads the results topic from its start on a thread of its own: per camera, when each record came. */
   private static final class Results implements AutoCloseable {
     private final Map<String, List<Long>> received = new ConcurrentHashMap<>();
+    /** Next offset to read per partition, so a restarted reader neither skips nor repeats records. */
+    private final Map<TopicPartition, Long> read = new ConcurrentHashMap<>();
+    private volatile RuntimeException error;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
 
@@ -167,20 +187,42 @@ class CameraFailoverTest {
       p.put("bootstrap.servers", bootstrap);
       p.put("key.deserializer", StringDeserializer.class.getName());
       p.put("value.deserializer", StringDeserializer.class.getName());
+      // Retries on any error (a broker slow to answer under load would otherwise end the reader
+      // silently and look like cameras without results); the last error is kept for the failure message.
       thread = new Thread(() -> {
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
-          List<TopicPartition> parts = c.partitionsFor(RESULTS).stream()
-              .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-          c.assign(parts);
-          c.seekToBeginning(parts);
-          while (running.get()) {
-            for (var r : c.poll(Duration.ofMillis(200))) {
-              received.computeIfAbsent(r.key(), k -> new CopyOnWriteArrayList<>()).add(System.currentTimeMillis());
+        while (running.get()) {
+          try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+            List<TopicPartition> parts = c.partitionsFor(RESULTS).stream()
+                .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            c.assign(parts);
+            for (TopicPartition tp : parts) c.seek(tp, read.getOrDefault(tp, 0L));
+            while (running.get()) {
+              for (var r : c.poll(Duration.ofMillis(200))) {
+                received.computeIfAbsent(r.key(), k -> new CopyOnWriteArrayList<>()).add(System.currentTimeMillis());
+                read.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
+              }
             }
+          } catch (RuntimeException e) {
+            error = e;
+            sleepQuietly(500);
           }
         }
       }, "results-watch");
       thread.start();
+    }
+
+    private static void sleepQuietly(long millis) {
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    String describe() {
+      Map<String, Integer> counts = new java.util.TreeMap<>();
+      received.forEach((k, v) -> counts.put(k, v.size()));
+      return counts + (error == null ? "" : ", reader's last error: " + error);
     }
 
     static Results watch(String bootstrap) throws Exception {

@@ -45,12 +45,24 @@ final class WorkerProcesses implements AutoCloseable {
   }
 
   static void await(String what, long seconds, java.util.concurrent.Callable<Boolean> condition) throws Exception {
+    await(what, seconds, condition, () -> "");
+  }
+
+  /** As above; on a timeout the failure also says what {@code context} finds then (logs, states). */
+  static void await(String what, long seconds, java.util.concurrent.Callable<Boolean> condition,
+      java.util.function.Supplier<String> context) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (System.nanoTime() < deadline) {
       if (condition.call()) return;
       Thread.sleep(200);
     }
-    throw new AssertionError(what + ": not within " + seconds + " s");
+    throw new AssertionError(what + ": not within " + seconds + " s\n" + context.get());
+  }
+
+  /** The last {@code chars} characters of a worker's log. */
+  String logTail(String id, int chars) {
+    String log = log(id);
+    return log.length() <= chars ? log : "..." + log.substring(log.length() - chars);
   }
 
   /** Members of the consumer group that own at least one partition. */
