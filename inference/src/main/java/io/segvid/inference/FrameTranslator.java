@@ -13,8 +13,8 @@ import org.bytedeco.opencv.opencv_core.Size;
 /**
  * The one place a frame becomes model input and the model's output becomes a mask at the frame's
  * size: a BGR frame of any size to RGB bytes at the {@link InputSize} the model prefers for it
- * (area-averaged when shrinking, bilinear when enlarging), and class ids at that size back to the frame's size (nearest neighbour, so no class is
- * invented at a boundary). The pipeline, the mask sink, segment-images, evaluate and the benchmark
+ * (area-averaged when shrinking, bilinear when enlarging), and class ids at that size back to the
+ * frame's size (nearest neighbour, so no class is invented at a boundary). The pipeline, the mask sink, segment-images, evaluate and the benchmark
  * all go through here, so a mask means the same thing wherever it was made.
  *
  * <p>An instance serves one frame size and owns the Mats it writes into (made once, reused for
@@ -26,6 +26,8 @@ public final class FrameTranslator implements AutoCloseable {
   private final InputSize size;
   private final Size inputCvSize;
   private final Size frameCvSize;
+  /** How frames are resized to the input: fixed by the two sizes, so chosen once. */
+  private final int inputInterpolation;
   private final Mat resized;
   private final Mat rgb;
   /** Made once: {@code Mat.data()} returns a new pointer object on every call. */
@@ -38,6 +40,7 @@ public final class FrameTranslator implements AutoCloseable {
     this.size = size;
     this.inputCvSize = new Size(size.width(), size.height());
     this.frameCvSize = new Size(frameWidth, frameHeight);
+    this.inputInterpolation = Resize.pictureInterpolation(frameHeight, frameWidth, size.height(), size.width());
     // Allocated at their final sizes, so OpenCV writes into them in place for every frame.
     this.resized = new Mat(size.height(), size.width(), opencv_core.CV_8UC3);
     this.rgb = new Mat(size.height(), size.width(), opencv_core.CV_8UC3);
@@ -60,7 +63,7 @@ public final class FrameTranslator implements AutoCloseable {
   public void toInput(Mat bgr, byte[] out) {
     Mat src = bgr;
     if (bgr.rows() != size.height() || bgr.cols() != size.width()) {
-      resize(bgr, resized, inputCvSize, 0, 0, Resize.pictureInterpolation(bgr.rows(), bgr.cols(), size.height(), size.width()));
+      resize(bgr, resized, inputCvSize, 0, 0, inputInterpolation);
       src = resized;
     }
     cvtColor(src, rgb, COLOR_BGR2RGB);

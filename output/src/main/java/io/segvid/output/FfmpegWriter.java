@@ -330,9 +330,8 @@ public final class FfmpegWriter implements AutoCloseable {
       avformat_free_context(output);
     }
     output = null;
-    for (org.bytedeco.javacpp.Pointer p : new org.bytedeco.javacpp.Pointer[] {sourcePlanes, sourceStrides}) {
-      if (p != null) p.close();
-    }
+    if (sourcePlanes != null) sourcePlanes.close();
+    if (sourceStrides != null) sourceStrides.close();
     sourcePlanes = null;
     sourceStrides = null;
   }

@@ -69,14 +69,16 @@ public final class LegendPainter implements AutoCloseable {
     int stroke = OverlayScale.px(s, 1);
     int right = frame.cols() - pad;
     int x = Math.max(0, frame.cols() - columnWidth);
-    int y = columnTop(x, pad, top, s, hudShown);
+    int columnTop = columnTop(x, pad, top, s, hudShown);
+    int y = columnTop;
     for (int i = 0; i < classes.size(); i++) {
       if (!present[i]) continue;
-      if (y + row - lift > frame.rows() && y > columnTop(x, pad, top, s, hudShown)) {
+      if (y + row - lift > frame.rows() && y > columnTop) {
         right = x - 2 * pad;
         x -= columnWidth;
         if (x < 0) return;
-        y = columnTop(x, pad, top, s, hudShown);
+        columnTop = columnTop(x, pad, top, s, hudShown);
+        y = columnTop;
       }
       rectangle(frame, p1.x(x - pad).y(y - lift), p2.x(right).y(y + row - lift), shade, -1, 8, 0);
       rectangle(frame, p1.x(x).y(y + lift), p2.x(x + swatch).y(y + lift + swatch), colors[i], -1, 8, 0);
