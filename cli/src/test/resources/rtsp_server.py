@@ -50,7 +50,10 @@ def main():
         mounts.add_factory(play, factory(
             f"( udpsrc port={udp} caps=\"{H264_CAPS}\" ! rtph264depay ! h264parse config-interval=-1 "
             "! rtph264pay name=pay0 pt=96 config-interval=-1 )"))
-    server.attach(None)
+    if server.attach(None) == 0:
+        # The port was taken between the test choosing it and this bind: say so instead of "ready".
+        print("cannot listen on port %d" % port, flush=True)
+        sys.exit(1)
     print("ready", flush=True)
     GLib.MainLoop().run()
 

@@ -22,10 +22,18 @@ final class RtspServer implements AutoCloseable {
     this.port = port;
   }
 
+  /** On a free port; another if the one chosen is taken before the server binds it. */
   static RtspServer start() throws Exception {
-    RtspServer s = new RtspServer(freePort());
-    s.launch();
-    return s;
+    for (int attempt = 1; ; attempt++) {
+      RtspServer s = new RtspServer(freePort());
+      try {
+        s.launch();
+        return s;
+      } catch (IllegalStateException e) {
+        s.close();
+        if (attempt == 3) throw e;
+      }
+    }
   }
 
   String url(String mount) {
