@@ -2,7 +2,9 @@
 """A real RTSP server for segvid's tests (GStreamer gst-rtsp-server).
 
 Mounts:
-  /test      PLAY   a live test pattern (H.264), 640x360 at 25 fps
+  /test      PLAY   a live test pattern (H.264), 640x360 at 25 fps; a pipeline per client, because
+             two clients preparing one shared media at once abort the server
+             (rtsp-media.c gst_rtsp_media_get_rates: assertion failed)
   /in        RECORD accepts an H.264 publisher; re-served at /out (PLAY)
   /seg       RECORD accepts a second H.264 publisher; re-served at /segout (PLAY)
 
@@ -42,7 +44,7 @@ def main():
     mounts.add_factory("/test", factory(
         "( videotestsrc is-live=true pattern=ball ! video/x-raw,width=640,height=360,framerate=25/1 "
         "! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=25 "
-        "! rtph264pay name=pay0 pt=96 config-interval=-1 )"))
+        "! rtph264pay name=pay0 pt=96 config-interval=-1 )", shared=False))
     for rec, play, udp in (("/in", "/out", udp_base), ("/seg", "/segout", udp_base + 2)):
         mounts.add_factory(rec, factory(
             "( rtph264depay name=depay0 ! h264parse config-interval=-1 ! rtph264pay pt=96 config-interval=-1 "

@@ -58,7 +58,7 @@ class CameraFailoverTest {
       }
       for (String id : List.of("cam1", "cam2")) {
         WorkerProcesses.await(id + " results flowing from w1", 180, () -> results.count(id) >= 10,
-            () -> diagnostics(results, cameras, workers));
+            () -> diagnostics(results, cameras, workers, camera));
       }
       // Both cameras' frames go through w1's one model, batched together: more frames than model calls.
       double batches = Prometheus.sum(metricsPort, "segvid_worker_model_batches_total", "");
@@ -85,7 +85,7 @@ class CameraFailoverTest {
         }
         long seen = results.count(id);
         WorkerProcesses.await(id + " results still flowing", 60, () -> results.count(id) >= seen + 10,
-            () -> diagnostics(results, cameras, workers));
+            () -> diagnostics(results, cameras, workers, camera));
       }
 
       // The worker running cam1 dies: cam1 comes back on the other one.
@@ -101,7 +101,7 @@ class CameraFailoverTest {
       });
       long restarted = statuses(cameras).get("cam1").startedMillis();
       WorkerProcesses.await("cam1 results flowing from " + survivor, 120, () -> results.lastReceived("cam1") > restarted,
-          () -> diagnostics(results, cameras, workers));
+          () -> diagnostics(results, cameras, workers, camera));
       double seconds = (results.firstAfter("cam1", restarted) - killed) / 1000.0;
       System.out.printf(java.util.Locale.ROOT, "CAMERA FAILOVER: SIGKILL of %s to cam1's first result from %s: %.1f s "
           + "(session timeout 10 s)%n", victim, survivor, seconds);
@@ -144,8 +144,9 @@ class CameraFailoverTest {
   }
 
   /** For a failed wait: what the results reader saw, the cameras' states and the workers' recent logs. */
-  private static String diagnostics(Results results, CameraDirectory cameras, WorkerProcesses workers) {
+  private static String diagnostics(Results results, CameraDirectory cameras, WorkerProcesses workers, RtspServer camera) {
     StringBuilder b = new StringBuilder("results read: ").append(results.describe()).append('\n');
+    b.append(camera.describe()).append('\n');
     try {
       b.append("cameras: ").append(statuses(cameras)).append('\n');
     } catch (RuntimeException e) {

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -15,8 +17,12 @@ final class RtspServer implements AutoCloseable {
 
   static final Path SCRIPT = Path.of("src/test/resources/rtsp_server.py");
 
+  private static final int KEPT_LINES = 20;
+
   final int port;
   private Process process;
+  /** The server's last lines (GStreamer prints its assertion there before it aborts). */
+  private final Deque<String> lastLines = new ArrayDeque<>();
 
   RtspServer(int port) {
     this.port = port;
@@ -48,13 +54,26 @@ final class RtspServer implements AutoCloseable {
     if (!"ready".equals(line)) throw new IllegalStateException("RTSP server did not start: " + line);
     Thread drain = new Thread(() -> {
       try {
-        while (out.readLine() != null) { /* keep the pipe empty */ }
+        for (String l; (l = out.readLine()) != null; ) {
+          synchronized (lastLines) {
+            if (lastLines.size() == KEPT_LINES) lastLines.removeFirst();
+            lastLines.addLast(l);
+          }
+        }
       } catch (IOException ignored) {
         // server gone
       }
     });
     drain.setDaemon(true);
     drain.start();
+  }
+
+  /** Whether it still runs (or how it ended) and what it printed last: for a failing test's message. */
+  String describe() {
+    String state = process.isAlive() ? "running" : "exited with " + process.exitValue();
+    synchronized (lastLines) {
+      return "RTSP server on port " + port + ": " + state + (lastLines.isEmpty() ? "" : "; last lines:\n" + String.join("\n", lastLines));
+    }
   }
 
   void kill() throws InterruptedException {
