@@ -140,14 +140,14 @@ public final class BrowserSink extends LatestFrameSink {
     ex.getResponseHeaders().set("Cache-Control", "no-cache, no-store");
     ex.sendResponseHeaders(200, 0);
     long seen = -1;
+    MultipartHeader header = new MultipartHeader(BOUNDARY, "image/jpeg");
     try (OutputStream out = ex.getResponseBody()) {
       while (!stopping) {
         SharedJpeg.Held frame = latest.acquireNewer(seen, 1000, () -> stopping);
         if (frame == null) continue;
         try {
           seen = frame.version();
-          out.write(("--" + BOUNDARY + "\r\nContent-Type: image/jpeg\r\nContent-Length: " + frame.length() + "\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
+          out.write(header.forLength(frame.length()).bytes(), 0, header.length());
           out.write(frame.bytes(), 0, frame.length());
           out.write(CRLF);
           out.flush();
