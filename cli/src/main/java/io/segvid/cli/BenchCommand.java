@@ -9,6 +9,7 @@ import io.segvid.inference.SavedModelSegmenter;
 import io.segvid.cli.bench.Benchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,6 +35,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--rounds", defaultValue = "3",
       description = "Interleaved rounds of every measurement; figures are medians (default: ${DEFAULT-VALUE}).")
   int rounds;
+  @Option(names = "--compare", paramLabel = "MODEL",
+      description = "Also time this model alone, round by round beside --model (repeatable; same options): "
+          + "its fps and the ratio to --model's.")
+  List<Path> compare = List.of();
   @Option(names = "--work", defaultValue = "out/bench", description = "Folder for the recordings it makes (default: ${DEFAULT-VALUE}).")
   Path work;
   @Mixin
@@ -47,8 +52,14 @@ public final class BenchCommand implements Callable<Integer> {
     if (rounds < 1) throw new IllegalArgumentException("--rounds must be >= 1");
     PipelineConfig config = options.resolve(List.of(video.toString()), List.of());
     PipelineLauncher.Model model = PipelineLauncher.model(config);
-    Benchmark bench = new Benchmark(config, video,
-        model::open, streams, work, soakFrames, rounds);
+    Map<String, Benchmark.Models> compared = new LinkedHashMap<>();
+    for (Path other : compare) {
+      Path folder = Home.resolve(other.toString());
+      if (!Files.isDirectory(folder)) throw new IllegalArgumentException("--compare " + other + ": no such model folder");
+      PipelineLauncher.Model m = new PipelineLauncher.Model(folder, model.overrides(), model.threads(), model.tta());
+      compared.put(other.toString(), m::open);
+    }
+    Benchmark bench = new Benchmark(config, video, model::open, streams, work, soakFrames, rounds, compared);
     Map<String, Object> r = bench.run(System.err);
     print(r);
     if (json != null) {
@@ -74,6 +85,13 @@ public final class BenchCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "%-26s %10s%n", k + (k.equals("multi_stream_fps") ? " (" + r.get("multi_streams") + ")" : ""), r.get(k));
     }
     System.out.printf(Locale.ROOT, "%-26s %s%n", "fps per round", r.get("rounds_fps"));
+    if (r.containsKey("compared")) {
+      System.out.printf(Locale.ROOT, "%-26s %10s %12s %10s  %s%n", "compared (model only)", "fps", "vs --model", "GFLOP", "model");
+      for (Map<String, Object> c : (List<Map<String, Object>>) r.get("compared")) {
+        System.out.printf(Locale.ROOT, "%-26s %10s %12s %10s  %s%n", "", c.get("model_only_fps"), c.get("vs_model_only"),
+            c.getOrDefault("model_gflop_per_frame", "?"), c.get("model"));
+      }
+    }
     if (r.containsKey("cpu_ms_per_frame_by_thread")) {
       System.out.printf(Locale.ROOT, "%-26s %s%n", "cpu ms/frame by thread", r.get("cpu_ms_per_frame_by_thread"));
     }

@@ -19,6 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BenchCommandTest {
 
+  /** The trainer's tiny labelled set (three CamVid frames), from the module beside this one. */
+  private static final Path CAMVID_MINI = Path.of("../trainer/src/test/resources/camvid-mini");
+
   @TempDir
   Path tmp;
 
@@ -26,11 +29,17 @@ class BenchCommandTest {
   void writesEveryFigure() throws Exception {
     Path clip = tmp.resolve("clip.mkv");
     int frames = Media.reencode(Media.VIDEO, clip, "matroska", org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MPEG4, 48);
+    // A second, much smaller model to --compare: one epoch of the trainer's own test frames.
+    Path small = tmp.resolve("small");
+    StringWriter trainErr = new StringWriter();
+    assertEquals(0, Segvid.execute(new PrintWriter(trainErr, true), "train", "--data", CAMVID_MINI.toString(),
+        "--out", small.toString(), "--epochs", "1", "--batch", "2", "--crop", "64x64", "--width", "0.35",
+        "--aspp-channels", "16", "--decoder-channels", "16"), trainErr.toString());
     Path json = tmp.resolve("bench.json");
     StringWriter err = new StringWriter();
     int code = Segvid.execute(new PrintWriter(err, true), "bench", "--source", clip.toString(), "--model",
         Media.MODEL.toString(), "--rounds", "1", "--streams", "2", "--work", tmp.resolve("work").toString(),
-        "--json", json.toString());
+        "--json", json.toString(), "--compare", small.resolve("model").toString());
     assertEquals(0, code, err.toString());
     JsonNode r = new ObjectMapper().readTree(json.toFile());
     assertEquals(frames, r.get("frames").asInt());
@@ -59,6 +68,15 @@ class BenchCommandTest {
     for (String stage : List.of("capture", "inference", "render", "sink:file", "capture_to_rendered")) {
       assertTrue(r.get("latency_ms").get(stage).get("p50").asDouble() > 0, stage + ": " + r.get("latency_ms"));
     }
+    // The compared model is timed as itself: its own FLOP count (a fraction of the default's) and
+    // its own fps, with the ratio to the default's.
+    JsonNode compared = r.get("compared").get(0);
+    assertEquals(small.resolve("model").toString(), compared.get("model").asText());
+    double smallGflop = compared.get("model_gflop_per_frame").asDouble();
+    assertTrue(smallGflop > 0 && smallGflop < r.get("model_gflop_per_frame").asDouble() / 4, compared.toString());
+    assertTrue(compared.get("model_only_fps").asDouble() > 0.5, compared.toString());
+    assertEquals(compared.get("model_only_fps").asDouble() / r.get("model_only_fps").asDouble(),
+        compared.get("vs_model_only").asDouble(), 0.01, compared.toString());
     JsonNode cpu = r.get("cpu_ms_per_frame_by_thread");
     assertTrue(cpu.has("segvid-inference") && cpu.has("segvid-render"), cpu.toString());
     // The process does at least the work of its frame-path threads.

@@ -35,8 +35,11 @@ public final class Benchmark {
   private final ModelOnlyBench modelOnly;
   private final SequentialBench sequential;
   private final PipelineBench pipeline;
+  private final ModelComparison comparison;
 
-  public Benchmark(PipelineConfig config, Path video, Models models, int streams, Path work, long soakFrames, int rounds) {
+  /** {@code compared}: other models to time alone beside this one, by the name the report gives each (may be empty). */
+  public Benchmark(PipelineConfig config, Path video, Models models, int streams, Path work, long soakFrames, int rounds,
+                   Map<String, Models> compared) {
     this.soakFrames = soakFrames;
     this.rounds = rounds;
     this.config = config;
@@ -47,6 +50,7 @@ public final class Benchmark {
     this.modelOnly = new ModelOnlyBench(config, video, models, work, new ArrayList<>());
     this.sequential = new SequentialBench(config, video, models, work);
     this.pipeline = new PipelineBench(config, video, models, work);
+    this.comparison = new ModelComparison(config, video, work, compared);
   }
 
   public Map<String, Object> run(java.io.PrintStream log) throws Exception {
@@ -63,6 +67,7 @@ public final class Benchmark {
       String of = rounds > 1 ? " (round " + round + " of " + rounds + ")" : "";
       log.println("bench: model only" + of + " ...");
       fps.get("model_only").add(modelOnly.run(r));
+      comparison.runRound(log, of);
       log.println("bench: sequential loop" + of + " ...");
       fps.get("sequential").add(sequential.run());
       log.println("bench: pipeline" + of + " ...");
@@ -80,6 +85,7 @@ public final class Benchmark {
     r.put("pipeline_vs_model_only", BenchMath.round(pipeline / BenchMath.median(fps.get("model_only")), 3));
     r.put("pipeline_vs_sequential", BenchMath.round(pipeline / BenchMath.median(fps.get("sequential")), 3));
     cpuCeiling(r, BenchMath.median(fps.get("model_only")));
+    comparison.report(r, BenchMath.median(fps.get("model_only")));
     log.println("bench: dense peak (fp32 matrix product) ...");
     ComputeEfficiency.report(r, BenchMath.median(fps.get("model_only")), threads());
     r.put("rounds", rounds);
