@@ -65,9 +65,12 @@ public final class Benchmark {
     for (String k : List.of("model_only", "sequential", "pipeline", "multi_stream")) fps.put(k, new ArrayList<>());
     for (int round = 1; round <= rounds; round++) {
       String of = rounds > 1 ? " (round " + round + " of " + rounds + ")" : "";
+      // Compared models go after the main one in odd rounds and before it in even ones, so that
+      // neither side always runs first (warm caches, a machine that slows as it heats).
+      if (round % 2 == 0) comparison.runRound(log, of);
       log.println("bench: model only" + of + " ...");
       fps.get("model_only").add(modelOnly.run(r));
-      comparison.runRound(log, of);
+      if (round % 2 == 1) comparison.runRound(log, of);
       log.println("bench: sequential loop" + of + " ...");
       fps.get("sequential").add(sequential.run());
       log.println("bench: pipeline" + of + " ...");

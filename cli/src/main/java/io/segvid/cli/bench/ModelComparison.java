@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * Other models timed alone beside the benchmarked one ({@code bench --compare}): each round runs
- * every compared model's model-only measurement right after the main one's, so that a slow spell of
- * a shared machine hits them alike, and the report gives each model's median fps and its ratio to
+ * every compared model's model-only measurement next to the main one's, so that a slow spell of a
+ * shared machine hits them alike, and the report gives each model's median fps and its ratio to
  * the main model's.
  */
 final class ModelComparison {
