@@ -54,7 +54,7 @@ public final class BenchCommand implements Callable<Integer> {
     PipelineLauncher.Model model = PipelineLauncher.model(config);
     Map<String, Benchmark.Models> compared = new LinkedHashMap<>();
     for (Path other : compare) {
-      Path folder = Home.resolve(other.toString());
+      Path folder = Home.resolve(other);
       if (!Files.isDirectory(folder)) throw new IllegalArgumentException("--compare " + other + ": no such model folder");
       PipelineLauncher.Model m = new PipelineLauncher.Model(folder, model.overrides(), model.threads(), model.tta());
       compared.put(other.toString(), m::open);

@@ -14,8 +14,9 @@ import org.bytedeco.opencv.opencv_core.Size;
  * The one place a frame becomes model input and the model's output becomes a mask at the frame's
  * size: a BGR frame of any size to RGB bytes at the {@link InputSize} the model prefers for it
  * (area-averaged when shrinking, bilinear when enlarging), and class ids at that size back to the
- * frame's size (nearest neighbour, so no class is invented at a boundary). The pipeline, the mask sink, segment-images, evaluate and the benchmark
- * all go through here, so a mask means the same thing wherever it was made.
+ * frame's size (nearest neighbour, so no class is invented at a boundary). The pipeline, the mask
+ * sink, segment-images, evaluate and the benchmark all go through here, so a mask means the same
+ * thing wherever it was made.
  *
  * <p>An instance serves one frame size and owns the Mats it writes into (made once, reused for
  * every frame); it is used by one thread. The static methods serve offline tools (one image at a
