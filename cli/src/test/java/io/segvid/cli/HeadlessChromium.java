@@ -1,0 +1,149 @@
+package io.segvid.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real headless Chromium showing one page, asked about it through the DevTools protocol while the
+ * page runs. {@code --dump-dom} dumps at the page's load event, which a page with an MJPEG image
+ * reaches on the first picture, racing its own scripts; asking the live page has no such race.
+ */
+final class HeadlessChromium implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern DEVTOOLS = Pattern.compile("DevTools listening on (ws://[^/]+)/");
+
+  private final Process process;
+  private final WebSocket socket;
+  private final AtomicInteger ids = new AtomicInteger();
+  private final Map<Integer, CompletableFuture<JsonNode>> replies = new ConcurrentHashMap<>();
+  private final StringBuilder partial = new StringBuilder();
+
+  private HeadlessChromium(Process process, WebSocket.Builder sockets, URI page) throws Exception {
+    this.process = process;
+    this.socket = sockets.buildAsync(page, new Listener()).get(30, TimeUnit.SECONDS);
+  }
+
+  /** Opens {@code url} in a fresh profile under {@code profile}. */
+  static HeadlessChromium open(String url, Path profile) throws Exception {
+    Process p = new ProcessBuilder("chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--user-data-dir=" + profile, "--window-size=1100,500", "--remote-debugging-port=0", url)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      String origin = devtoolsOrigin(p);
+      HttpClient http = HttpClient.newHttpClient();
+      URI pageSocket = null;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (pageSocket == null && System.nanoTime() < deadline) {
+        String list = http.send(HttpRequest.newBuilder(URI.create(origin.replace("ws:", "http:") + "/json/list")).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+        for (JsonNode target : JSON.readTree(list)) {
+          if ("page".equals(target.path("type").asText())) pageSocket = URI.create(target.get("webSocketDebuggerUrl").asText());
+        }
+        if (pageSocket == null) Thread.sleep(200);
+      }
+      if (pageSocket == null) throw new IllegalStateException("chromium opened no page within 30 s");
+      return new HeadlessChromium(p, http.newWebSocketBuilder(), pageSocket);
+    } catch (Exception | Error e) {
+      p.destroyForcibly();
+      throw e;
+    }
+  }
+
+  /** The DevTools address Chromium prints on stderr once it listens. */
+  private static String devtoolsOrigin(Process p) throws Exception {
+    BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream()));
+    CompletableFuture<String> origin = CompletableFuture.supplyAsync(() -> {
+      try {
+        for (String line; (line = err.readLine()) != null; ) {
+          Matcher m = DEVTOOLS.matcher(line);
+          if (m.find()) return m.group(1);
+        }
+        return null;
+      } catch (java.io.IOException e) {
+        return null;
+      }
+    });
+    String found = origin.get(60, TimeUnit.SECONDS);
+    if (found == null) throw new IllegalStateException("chromium exited without a DevTools address");
+    // Keep draining stderr so Chromium never blocks on a full pipe.
+    Thread drain = new Thread(() -> {
+      try {
+        while (err.readLine() != null) { /* discard */ }
+      } catch (java.io.IOException ignored) {
+        // chromium closed
+      }
+    }, "chromium-stderr");
+    drain.setDaemon(true);
+    drain.start();
+    return found;
+  }
+
+  /** The value of a JavaScript expression evaluated in the page now (a string, number or null). */
+  JsonNode evaluate(String expression) throws Exception {
+    int id = ids.incrementAndGet();
+    CompletableFuture<JsonNode> reply = new CompletableFuture<>();
+    replies.put(id, reply);
+    String call = JSON.writeValueAsString(Map.of("id", id, "method", "Runtime.evaluate",
+        "params", Map.of("expression", expression, "returnByValue", true)));
+    socket.sendText(call, true).get(10, TimeUnit.SECONDS);
+    JsonNode result = reply.get(30, TimeUnit.SECONDS);
+    return result.path("result").path("result").path("value");
+  }
+
+  /** Polls {@code expression} until its text passes {@code accept}; returns that text or the last one seen. */
+  String awaitText(String expression, Predicate<String> accept, long seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    String text = evaluate(expression).asText();
+    while (!accept.test(text) && System.nanoTime() < deadline) {
+      Thread.sleep(250);
+      text = evaluate(expression).asText();
+    }
+    return text;
+  }
+
+  @Override
+  public void close() throws Exception {
+    socket.abort();
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** Collects text messages (possibly in parts) and completes the reply with the same id. */
+  private final class Listener implements WebSocket.Listener {
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        try {
+          JsonNode message = JSON.readTree(partial.toString());
+          CompletableFuture<JsonNode> reply = message.has("id") ? replies.remove(message.get("id").asInt()) : null;
+          if (reply != null) reply.complete(message);
+        } catch (Exception e) {
+          replies.values().forEach(r -> r.completeExceptionally(e));
+        }
+        partial.setLength(0);
+      }
+      ws.request(1);
+      return null;
+    }
+  }
+}
