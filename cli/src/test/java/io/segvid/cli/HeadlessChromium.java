@@ -2,7 +2,9 @@ package io.segvid.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -19,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 
 /**
  * A real headless Chromium showing one page, asked about it through the DevTools protocol while the
@@ -99,14 +103,29 @@ final class HeadlessChromium implements AutoCloseable {
 
   /** The value of a JavaScript expression evaluated in the page now (a string, number or null). */
   JsonNode evaluate(String expression) throws Exception {
+    return call("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true)).path("result").path("value");
+  }
+
+  /** Sets the page's viewport in CSS pixels (the window size flag also counts the window's frame). */
+  void viewport(int width, int height) throws Exception {
+    call("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height, "deviceScaleFactor", 1,
+        "mobile", false));
+  }
+
+  /** What the page shows now, as the browser renders it. */
+  BufferedImage screenshot() throws Exception {
+    String png = call("Page.captureScreenshot", Map.of("format", "png")).path("data").asText();
+    return ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(png)));
+  }
+
+  /** One DevTools command and its result. */
+  private JsonNode call(String method, Map<String, Object> params) throws Exception {
     int id = ids.incrementAndGet();
     CompletableFuture<JsonNode> reply = new CompletableFuture<>();
     replies.put(id, reply);
-    String call = JSON.writeValueAsString(Map.of("id", id, "method", "Runtime.evaluate",
-        "params", Map.of("expression", expression, "returnByValue", true)));
-    socket.sendText(call, true).get(10, TimeUnit.SECONDS);
-    JsonNode result = reply.get(30, TimeUnit.SECONDS);
-    return result.path("result").path("result").path("value");
+    socket.sendText(JSON.writeValueAsString(Map.of("id", id, "method", method, "params", params)), true)
+        .get(10, TimeUnit.SECONDS);
+    return reply.get(30, TimeUnit.SECONDS).path("result");
   }
 
   /** Polls {@code expression} until its text passes {@code accept}; returns that text or the last one seen. */
