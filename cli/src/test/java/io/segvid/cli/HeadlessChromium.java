@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -86,7 +87,12 @@ final class HeadlessChromium implements AutoCloseable {
         return null;
       }
     });
-    String found = origin.get(60, TimeUnit.SECONDS);
+    String found;
+    try {
+      found = origin.get(60, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("chromium printed no DevTools address within 60 s");
+    }
     if (found == null) throw new IllegalStateException("chromium exited without a DevTools address");
     // Keep draining stderr so Chromium never blocks on a full pipe.
     Thread drain = new Thread(() -> {
@@ -103,29 +109,34 @@ final class HeadlessChromium implements AutoCloseable {
 
   /** The value of a JavaScript expression evaluated in the page now (a string, number or null). */
   JsonNode evaluate(String expression) throws Exception {
-    return call("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true)).path("result").path("value");
+    // A page between loads has no context to evaluate in yet: that reads as no value, and pollers ask again.
+    return call("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true))
+        .path("result").path("result").path("value");
   }
 
   /** Sets the page's viewport in CSS pixels (the window size flag also counts the window's frame). */
   void viewport(int width, int height) throws Exception {
-    call("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height, "deviceScaleFactor", 1,
-        "mobile", false));
+    JsonNode reply = call("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height,
+        "deviceScaleFactor", 1, "mobile", false));
+    if (reply.has("error")) throw new IllegalStateException("chromium kept its viewport: " + reply.get("error"));
   }
 
   /** What the page shows now, as the browser renders it. */
   BufferedImage screenshot() throws Exception {
-    String png = call("Page.captureScreenshot", Map.of("format", "png")).path("data").asText();
+    JsonNode reply = call("Page.captureScreenshot", Map.of("format", "png"));
+    if (reply.has("error")) throw new IllegalStateException("chromium took no screenshot: " + reply.get("error"));
+    String png = reply.path("result").path("data").asText();
     return ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(png)));
   }
 
-  /** One DevTools command and its result. */
+  /** One DevTools command and its reply ({@code result} or {@code error}). */
   private JsonNode call(String method, Map<String, Object> params) throws Exception {
     int id = ids.incrementAndGet();
     CompletableFuture<JsonNode> reply = new CompletableFuture<>();
     replies.put(id, reply);
     socket.sendText(JSON.writeValueAsString(Map.of("id", id, "method", method, "params", params)), true)
         .get(10, TimeUnit.SECONDS);
-    return reply.get(30, TimeUnit.SECONDS).path("result");
+    return reply.get(30, TimeUnit.SECONDS);
   }
 
   /** Polls {@code expression} until its text passes {@code accept}; returns that text or the last one seen. */
