@@ -21,7 +21,10 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Masks as datasets ship them: grey PNGs of ids, palette PNGs (VOC) whose indices are the ids; colours are refused. */
+/**
+ * Masks as datasets and annotation tools ship them: grey PNGs of ids, palette PNGs (VOC) whose indices
+ * are the ids, 16-bit ids, and colour masks mapped through classes.csv; anything else is refused by name.
+ */
 class MaskFormatsTest {
 
   @TempDir
@@ -56,14 +59,125 @@ class MaskFormatsTest {
   }
 
   @Test
-  void colourMasksAreRefusedByName() throws Exception {
+  void colourMasksWithoutAClassTableAreRefusedByName() throws Exception {
     Path data = dataDir();
     try (Mat colour = new Mat(30, 40, opencv_core.CV_8UC3, new Scalar(0, 0, 128, 0))) {
       imwrite(data.resolve("masks/c.png").toString(), colour);
     }
     writeImage(data.resolve("images/c.jpg"));
     IOException e = assertThrows(IOException.class, () -> LabelledImageFolder.load(data));
-    assertTrue(e.getMessage().contains("c.png") && e.getMessage().contains("not colours"), e.getMessage());
+    assertTrue(e.getMessage().contains("c.png") && e.getMessage().contains("128,0,0")
+        && e.getMessage().contains("classes.csv"), e.getMessage());
+  }
+
+  /** Colour masks (as CamVid's own release and annotation tools save them) map through classes.csv, void included. */
+  @Test
+  void colourMasksMapThroughTheColoursOfClassesCsv() throws Exception {
+    Path data = dataDir();
+    Files.writeString(data.resolve("classes.csv"), "id,name,r,g,b\n0,sky,128,128,128\n1,road,128,64,128\n"
+        + "2,car,64,0,128\n3,void,0,0,0\n");
+    byte[] expected = writeColourMask(data.resolve("masks/c.png"), opencv_core.CV_8UC3,
+        new int[][] {{128, 128, 128}, {128, 64, 128}, {64, 0, 128}, {0, 0, 0}}, new int[] {0, 1, 2, 3});
+    writeImage(data.resolve("images/c.jpg"));
+    byte[] expectedWithAlpha = writeColourMask(data.resolve("masks/d.png"), opencv_core.CV_8UC4,
+        new int[][] {{64, 0, 128}, {128, 128, 128}, {0, 0, 0}, {128, 64, 128}}, new int[] {2, 0, 3, 1});
+    writeImage(data.resolve("images/d.jpg"));
+    List<LabelledImage> set = LabelledImageFolder.load(data);
+    assertArrayEquals(expected, set.get(0).labels());
+    assertArrayEquals(expectedWithAlpha, set.get(1).labels());
+  }
+
+  @Test
+  void aColourNotInTheTableIsNamedWithItsPlace() throws Exception {
+    Path data = dataDir();
+    Files.writeString(data.resolve("classes.csv"), "0,sky,128,128,128\n1,road,128,64,128\n");
+    // JPEG-like damage: a shade off in the third band, which starts at x=20
+    writeColourMask(data.resolve("masks/c.png"), opencv_core.CV_8UC3,
+        new int[][] {{128, 128, 128}, {128, 64, 128}, {128, 65, 128}, {128, 64, 128}}, new int[] {0, 1, 1, 1});
+    writeImage(data.resolve("images/c.jpg"));
+    IOException e = assertThrows(IOException.class, () -> LabelledImageFolder.load(data));
+    assertTrue(e.getMessage().contains("c.png") && e.getMessage().contains("128,65,128")
+        && e.getMessage().contains("x=20, y=0"), e.getMessage());
+  }
+
+  /** Ids saved as a colour image (R = G = B = id) or as 16 bits are read as the ids they are. */
+  @Test
+  void idsWrittenAsGreyColourOr16BitsAreIds() throws Exception {
+    Path data = dataDir();
+    Files.writeString(data.resolve("classes.csv"), "0,sky,128,128,128\n1,road,128,64,128\n2,car,64,0,128\n");
+    byte[] expected = writeColourMask(data.resolve("masks/g.png"), opencv_core.CV_8UC3,
+        new int[][] {{0, 0, 0}, {1, 1, 1}, {2, 2, 2}, {255, 255, 255}}, new int[] {0, 1, 2, 255});
+    writeImage(data.resolve("images/g.jpg"));
+    try (Mat wide = new Mat(30, 40, opencv_core.CV_16UC1, new Scalar(2))) {
+      try (Mat left = wide.colRange(0, 20)) {
+        left.put(new Scalar(1));
+      }
+      imwrite(data.resolve("masks/w.png").toString(), wide);
+    }
+    writeImage(data.resolve("images/w.jpg"));
+    List<LabelledImage> set = LabelledImageFolder.load(data);
+    assertArrayEquals(expected, set.get(0).labels());
+    byte[] w = set.get(1).labels();
+    assertEquals(1, w[0]);
+    assertEquals(2, w[39]);
+    assertEquals(1, w[29 * 40 + 19]);
+    assertEquals(2, w[29 * 40 + 20]);
+
+    try (Mat wide = new Mat(30, 40, opencv_core.CV_16UC1, new Scalar(300))) {
+      imwrite(data.resolve("masks/w.png").toString(), wide);
+    }
+    IOException e = assertThrows(IOException.class, () -> LabelledImageFolder.load(data));
+    assertTrue(e.getMessage().contains("w.png") && e.getMessage().contains("300"), e.getMessage());
+  }
+
+  /** A colour mask saved as an indexed PNG, its palette in another order than the ids: read by colour. */
+  @Test
+  void anIndexedColourMaskIsReadByColourWhenAllItsColoursAreClasses() throws Exception {
+    Path data = dataDir();
+    Files.writeString(data.resolve("classes.csv"), "0,sky,128,128,128\n1,road,128,64,128\n");
+    byte[] r = {(byte) 128, (byte) 128};
+    byte[] g = {64, (byte) 128};
+    byte[] b = {(byte) 128, (byte) 128};
+    BufferedImage mask = new BufferedImage(40, 30, BufferedImage.TYPE_BYTE_BINARY, new IndexColorModel(1, 2, r, g, b));
+    byte[] expected = new byte[40 * 30];
+    for (int y = 0; y < 30; y++) {
+      for (int x = 0; x < 40; x++) {
+        int index = x < 10 ? 1 : 0;  // index 1 is sky's grey (id 0), index 0 road's purple (id 1)
+        mask.getRaster().setSample(x, y, 0, index);
+        expected[y * 40 + x] = (byte) (1 - index);
+      }
+    }
+    ImageIO.write(mask, "png", data.resolve("masks/p.png").toFile());
+    writeImage(data.resolve("images/p.jpg"));
+    assertArrayEquals(expected, LabelledImageFolder.load(data).get(0).labels());
+  }
+
+  @Test
+  void twoClassesWithOneColourAreRefused() throws Exception {
+    Path data = dataDir();
+    Files.writeString(data.resolve("classes.csv"), "0,sky,128,128,128\n1,cloud,128,128,128\n");
+    writeColourMask(data.resolve("masks/c.png"), opencv_core.CV_8UC3,
+        new int[][] {{128, 128, 128}, {128, 128, 128}, {128, 128, 128}, {128, 128, 128}}, new int[] {0, 0, 0, 0});
+    writeImage(data.resolve("images/c.jpg"));
+    IOException e = assertThrows(IOException.class, () -> LabelledImageFolder.load(data));
+    assertTrue(e.getMessage().contains("sky") && e.getMessage().contains("cloud"), e.getMessage());
+  }
+
+  /** A 40x30 mask of four 10-column bands with the given RGB colours; returns the ids expected. */
+  private static byte[] writeColourMask(Path file, int type, int[][] rgb, int[] ids) {
+    byte[] expected = new byte[40 * 30];
+    try (Mat mask = new Mat(30, 40, type, new Scalar(0, 0, 0, 255))) {
+      for (int band = 0; band < 4; band++) {
+        try (Mat cols = mask.colRange(band * 10, band * 10 + 10)) {
+          cols.put(new Scalar(rgb[band][2], rgb[band][1], rgb[band][0], 255));
+        }
+        for (int y = 0; y < 30; y++) {
+          for (int x = band * 10; x < band * 10 + 10; x++) expected[y * 40 + x] = (byte) ids[band];
+        }
+      }
+      imwrite(file.toString(), mask);
+    }
+    return expected;
   }
 
   private Path dataDir() throws IOException {

@@ -3,6 +3,7 @@ package io.segvid.trainer;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_UNCHANGED;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -16,6 +17,7 @@ import io.segvid.trainer.data.LabelledImageFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
+import java.util.List;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.OpenCVFrameConverter;
@@ -124,6 +126,46 @@ class SegmentImagesTest {
           "the shipped model on CamVid frames: mIoU " + e.confusion().meanIou());
       assertTrue(e.meanMs() > 0);
     }
+  }
+
+  /** The same labelled frames with CamVid's colour masks (void black) score exactly as with id masks. */
+  @Test
+  void colourCodedGroundTruthScoresAsItsIds() throws Exception {
+    Path data = Path.of("src/test/resources/camvid-mini");
+    Path colour = tmp.resolve("camvid-colour");
+    Files.createDirectories(colour.resolve("masks"));
+    Files.copy(data.resolve("classes.csv"), colour.resolve("classes.csv"));
+    Files.createDirectories(colour.resolve("images"));
+    try (java.util.stream.Stream<Path> files = Files.list(data.resolve("images"))) {
+      for (Path f : files.toList()) Files.copy(f, colour.resolve("images").resolve(f.getFileName()));
+    }
+    List<String> rows = Files.readAllLines(data.resolve("classes.csv"));
+    int[][] rgb = new int[256][];
+    for (String row : rows.subList(1, rows.size())) {
+      String[] f = row.split(",");
+      rgb[Integer.parseInt(f[0])] = new int[] {Integer.parseInt(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4])};
+    }
+    List<io.segvid.trainer.data.LabelledImage> byId = LabelledImageFolder.load(data);
+    for (io.segvid.trainer.data.LabelledImage img : byId) {
+      byte[] bgr = new byte[img.labels().length * 3];
+      for (int i = 0; i < img.labels().length; i++) {
+        int[] c = rgb[img.labels()[i] & 0xff];
+        bgr[i * 3] = (byte) c[2];
+        bgr[i * 3 + 1] = (byte) c[1];
+        bgr[i * 3 + 2] = (byte) c[0];
+      }
+      try (Mat m = new Mat(img.height(), img.width(), opencv_core.CV_8UC3)) {
+        m.data().put(bgr);
+        imwrite(colour.resolve("masks/" + img.name() + ".png").toString(), m);
+      }
+    }
+    List<io.segvid.trainer.data.LabelledImage> byColour = LabelledImageFolder.load(colour);
+    try (SavedModelSegmenter seg = SavedModelSegmenter.open(MODEL, ModelOverrides.NONE, 2)) {
+      double fromIds = EvaluateCommand.evaluate(seg, byId, null).confusion().meanIou();
+      double fromColours = EvaluateCommand.evaluate(seg, byColour, null).confusion().meanIou();
+      assertEquals(fromIds, fromColours, 1e-12);
+    }
+    for (int n = 0; n < byId.size(); n++) assertArrayEquals(byId.get(n).labels(), byColour.get(n).labels());
   }
 
   private static byte[] maskBytes(Path png, int h, int w) {

@@ -18,11 +18,8 @@ public record ClassTable(List<ClassInfo> classes, int ignoreId) {
   public static final String FILE_NAME = "classes.csv";
 
   public static ClassTable resolve(Path dataDir, Integer ignoreIdFlag, Integer numClassesFlag) throws IOException {
-    Path csv = dataDir.resolve(FILE_NAME);
-    if (!Files.isRegularFile(csv) && dataDir.toAbsolutePath().getParent() != null) {
-      csv = dataDir.toAbsolutePath().getParent().resolve(FILE_NAME);
-    }
-    List<ClassInfo> rows = Files.isRegularFile(csv) ? readCsv(csv) : List.of();
+    Path csv = csvNear(dataDir);
+    List<ClassInfo> rows = csv != null ? readCsv(csv) : List.of();
     Integer ignore = ignoreIdFlag;
     if (ignore == null) {
       for (ClassInfo c : rows) {
@@ -50,7 +47,15 @@ public record ClassTable(List<ClassInfo> classes, int ignoreId) {
     return new ClassTable(List.copyOf(classes), ignoreId);
   }
 
-  private static List<ClassInfo> readCsv(Path csv) throws IOException {
+  /** The classes.csv in a data folder, else in its parent; null when neither has one. */
+  static Path csvNear(Path dataDir) {
+    Path csv = dataDir.resolve(FILE_NAME);
+    if (Files.isRegularFile(csv)) return csv;
+    Path parent = dataDir.toAbsolutePath().getParent();
+    return parent != null && Files.isRegularFile(parent.resolve(FILE_NAME)) ? parent.resolve(FILE_NAME) : null;
+  }
+
+  static List<ClassInfo> readCsv(Path csv) throws IOException {
     List<ClassInfo> out = new ArrayList<>();
     List<String> lines = Files.readAllLines(csv);
     for (int i = 0; i < lines.size(); i++) {

@@ -2,6 +2,7 @@ package io.segvid.trainer.data;
 
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_UNCHANGED;
+import static org.bytedeco.opencv.global.opencv_core.minMaxLoc;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
@@ -15,12 +16,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * The common segmentation layout: {@code images/} and {@code masks/} with matching base names, masks
- * single-channel 8-bit PNGs of class ids. Loaded fully into memory (CamVid train is ~190 MB).
+ * of class ids (grey or palette PNGs) or colour-coded with the colours of {@code classes.csv}. Loaded
+ * fully into memory (CamVid train is ~190 MB).
  */
 public final class LabelledImageFolder {
 
@@ -28,7 +31,12 @@ public final class LabelledImageFolder {
 
   private LabelledImageFolder() { }
 
+  /** Loads a folder, colour masks mapped by the classes.csv found in it or its parent. */
   public static List<LabelledImage> load(Path dir) throws IOException {
+    return load(dir, MaskColours.near(dir));
+  }
+
+  public static List<LabelledImage> load(Path dir, MaskColours colours) throws IOException {
     Path images = dir.resolve("images");
     Path masks = dir.resolve("masks");
     if (!Files.isDirectory(images) || !Files.isDirectory(masks)) {
@@ -39,7 +47,7 @@ public final class LabelledImageFolder {
     for (Map.Entry<String, Path> e : byBaseName(images).entrySet()) {
       Path mask = maskByBase.get(e.getKey());
       if (mask == null) throw new IOException("no mask for " + e.getValue() + " in " + masks);
-      out.add(read(e.getKey(), e.getValue(), mask));
+      out.add(read(e.getKey(), e.getValue(), mask, colours));
     }
     if (out.isEmpty()) throw new IOException("no images in " + images);
     return out;
@@ -76,11 +84,11 @@ public final class LabelledImageFolder {
     }
   }
 
-  private static LabelledImage read(String name, Path imageFile, Path maskFile) throws IOException {
+  private static LabelledImage read(String name, Path imageFile, Path maskFile, MaskColours colours) throws IOException {
     int[] size = new int[2];
     byte[] rgb = readRgb(imageFile, size);
     int[] maskSize = new int[2];
-    byte[] labels = readLabels(maskFile, maskSize);
+    byte[] labels = readLabels(maskFile, maskSize, colours);
     if (maskSize[0] != size[0] || maskSize[1] != size[1]) {
       throw new IOException("mask " + maskFile + " is " + maskSize[1] + "x" + maskSize[0] + " but its image is "
           + size[1] + "x" + size[0]);
@@ -89,30 +97,58 @@ public final class LabelledImageFolder {
   }
 
   /**
-   * Class ids of a mask file: a single-channel 8-bit image, or a palette PNG (the VOC layout) whose
-   * palette indices are the ids. OpenCV expands palettes into colours, so those are read with ImageIO.
+   * Class ids of a mask file: a single-channel 8-bit (or 16-bit, ids below 256) image, a palette PNG
+   * (the VOC layout) whose palette indices are the ids, or a colour image mapped by {@code colours}. A
+   * palette PNG whose colours are all the table's (a colour mask saved indexed) is read by colour.
    */
-  static byte[] readLabels(Path maskFile, int[] sizeOut) throws IOException {
+  static byte[] readLabels(Path maskFile, int[] sizeOut, MaskColours colours) throws IOException {
     try (Mat mask = imread(maskFile.toString(), IMREAD_UNCHANGED)) {
       if (mask.empty()) throw new IOException("cannot decode mask " + maskFile);
-      if (mask.channels() == 1 && mask.depth() == opencv_core.CV_8U) {
-        sizeOut[0] = mask.rows();
-        sizeOut[1] = mask.cols();
-        return bytes(mask);
+      sizeOut[0] = mask.rows();
+      sizeOut[1] = mask.cols();
+      if (mask.channels() == 1 && mask.depth() == opencv_core.CV_8U) return bytes(mask);
+      if (mask.channels() == 1 && mask.depth() == opencv_core.CV_16U) return narrow(mask, maskFile);
+      boolean colour = (mask.channels() == 3 || mask.channels() == 4) && mask.depth() == opencv_core.CV_8U;
+      byte[] palette = paletteIndices(maskFile);
+      if (palette != null) {
+        byte[] byColour = colour ? colours.tryDecode(bytes(mask), mask.channels()) : null;
+        return byColour != null ? byColour : palette;
       }
+      if (colour) return colours.decode(bytes(mask), mask.channels(), mask.cols(), maskFile);
     }
-    java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(maskFile.toFile());
-    if (img != null && img.getColorModel() instanceof java.awt.image.IndexColorModel
-        && img.getRaster().getNumBands() == 1 && img.getColorModel().getPixelSize() <= 8) {
-      sizeOut[0] = img.getHeight();
-      sizeOut[1] = img.getWidth();
-      int[] ids = img.getRaster().getPixels(0, 0, img.getWidth(), img.getHeight(), (int[]) null);
-      byte[] out = new byte[ids.length];
-      for (int i = 0; i < ids.length; i++) out[i] = (byte) ids[i];
-      return out;
+    throw new IOException("mask " + maskFile + " must hold class ids (a single-channel image or a palette PNG) "
+        + "or the colours of " + ClassTable.FILE_NAME);
+  }
+
+  /** Palette indices of an indexed PNG (OpenCV would expand them into colours); null for other files. */
+  private static byte[] paletteIndices(Path maskFile) {
+    if (!maskFile.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) return null;
+    java.awt.image.BufferedImage img;
+    try {
+      img = javax.imageio.ImageIO.read(maskFile.toFile());
+    } catch (IOException | RuntimeException e) {
+      return null;  // OpenCV reads it or names it
     }
-    throw new IOException("mask " + maskFile + " must hold class ids: a single-channel 8-bit image or a palette PNG, "
-        + "not colours");
+    if (img == null || !(img.getColorModel() instanceof java.awt.image.IndexColorModel)
+        || img.getRaster().getNumBands() != 1 || img.getColorModel().getPixelSize() > 8) {
+      return null;
+    }
+    int[] ids = img.getRaster().getPixels(0, 0, img.getWidth(), img.getHeight(), (int[]) null);
+    byte[] out = new byte[ids.length];
+    for (int i = 0; i < ids.length; i++) out[i] = (byte) ids[i];
+    return out;
+  }
+
+  /** A 16-bit mask of ids (some tools write them so) as bytes; ids above 255 are refused by name. */
+  private static byte[] narrow(Mat mask16, Path maskFile) throws IOException {
+    try (DoublePointer max = new DoublePointer(1); Mat narrow = new Mat()) {
+      minMaxLoc(mask16, null, max, null, null, null);
+      if (max.get() > 255) {
+        throw new IOException("mask " + maskFile + " has class id " + (long) max.get() + " (at most 256 ids are supported)");
+      }
+      mask16.convertTo(narrow, opencv_core.CV_8U);
+      return bytes(narrow);
+    }
   }
 
   public static byte[] bytes(Mat m) {
