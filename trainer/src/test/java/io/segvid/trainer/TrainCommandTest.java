@@ -148,6 +148,31 @@ class TrainCommandTest {
     assertEquals("--ema must be 0 (off) or in [0.5, 1), got 1.5", bad.err().strip());
   }
 
+  /** Images larger than --max-side are shrunk as they load: the model is trained and exported at that scale. */
+  @Test
+  @Order(5)
+  void maxSideShrinksLargeImagesAndTheModelServesAtThatSize() throws Exception {
+    Path out = tmp.resolve("small");
+    train("--data", data.toString(), "--val", data.toString(), "--out", out.toString(), "--epochs", "1", "--max-side", "36");
+    ModelMetadata meta = ModelMetadata.read(out.resolve("model"));
+    assertEquals(30, meta.inputHeight(), "40x48 shrunk to a longer side of 36");
+    assertEquals(36, meta.inputWidth());
+    assertEquals(36, new ObjectMapper().readTree(out.resolve("checkpoint/options.json").toFile()).get("maxSide").asInt(),
+        "a resumed run loads its data as it started");
+    assertEquals(40, ModelMetadata.read(tmp.resolve("run/model")).inputHeight(), "the default keeps small images as they are");
+
+    List<LabelledImage> shrunk = io.segvid.trainer.data.LabelledImageFolder.load(data,
+        io.segvid.trainer.data.MaskColours.NONE, 24);
+    LabelledImage first = shrunk.get(0);
+    assertEquals(20, first.height());
+    assertEquals(24, first.width());
+    for (byte id : first.labels()) assertTrue(id == 0 || id == 1 || id == (byte) 255, "masks keep their ids: " + id);
+
+    Cli bad = Cli.run(new TrainCommand(), "--data", data.toString(), "--out", tmp.resolve("bad").toString(),
+        "--max-side", "8", "--num-classes", "2");
+    assertEquals("--max-side must be 0 (keep sizes) or >= 16, got 8", bad.err().strip());
+  }
+
   private static String train(String... args) throws Exception {
     String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(TINY))
         .toArray(String[]::new);

@@ -5,6 +5,7 @@ import io.segvid.trainer.data.ClassTable;
 import io.segvid.trainer.data.LabelCheck;
 import io.segvid.trainer.data.LabelledImage;
 import io.segvid.trainer.data.LabelledImageFolder;
+import io.segvid.trainer.data.MaskColours;
 import io.segvid.trainer.model.ModelSpec;
 import io.segvid.trainer.train.LearningRate;
 import io.segvid.trainer.train.OptimizerKind;
@@ -94,6 +95,10 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--ema", defaultValue = "0", paramLabel = "DECAY", description = "Validate and export a moving average"
       + " of the weights, updated every step with this decay (e.g. 0.997; default 0: the weights as trained).")
   double ema;
+  @Option(names = "--max-side", defaultValue = "640", paramLabel = "PIXELS", description = "Shrink images and masks "
+      + "whose longer side is larger to this as they load (aspect kept): the model learns, is validated and then "
+      + "serves at this scale, and large photos fit in memory (default: ${DEFAULT-VALUE}; 0 keeps every size).")
+  int maxSide;
   @Option(names = "--seed", defaultValue = "1") long seed;
   @Option(names = "--threads", defaultValue = "0", description = "TensorFlow intra-op threads (0: all cores).")
   int threads;
@@ -117,8 +122,8 @@ public final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException(out + " already holds a run: pass --resume to continue it or choose another --out");
     }
     System.out.printf(Locale.ROOT, "loading %s ...%n", data);
-    List<LabelledImage> train = LabelledImageFolder.load(data);
-    List<LabelledImage> valSet = val == null ? List.of() : LabelledImageFolder.load(val);
+    List<LabelledImage> train = LabelledImageFolder.load(data, MaskColours.near(data), options.maxSide());
+    List<LabelledImage> valSet = val == null ? List.of() : LabelledImageFolder.load(val, MaskColours.near(val), options.maxSide());
     if (train.size() < options.batchSize()) {
       throw new IllegalArgumentException(data + " has " + train.size() + " images, fewer than one batch of " + options.batchSize());
     }
@@ -189,9 +194,10 @@ public final class TrainCommand implements Callable<Integer> {
     if (!classWeights.equals("none") && !classWeights.equals("median-frequency")) {
       io.segvid.trainer.data.ClassWeights.parse(classWeights, classes);
     }
+    if (maxSide != 0 && maxSide < 16) throw new IllegalArgumentException("--max-side must be 0 (keep sizes) or >= 16, got " + maxSide);
     if (ema != 0 && !(ema >= 0.5 && ema < 1)) throw new IllegalArgumentException("--ema must be 0 (off) or in [0.5, 1), got " + ema);
     return new TrainOptions(spec, epochs, batch, hw[0], hw[1], lr, opt, sched, weightDecay, classWeights, aug,
-        valEvery, seed, warmupEpochs, bnMomentum, lossKind, ema);
+        valEvery, seed, warmupEpochs, bnMomentum, lossKind, ema, maxSide);
   }
 
   static int[] parsePair(String s, String sep, String flag) {

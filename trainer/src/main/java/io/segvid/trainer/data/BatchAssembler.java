@@ -2,16 +2,11 @@ package io.segvid.trainer.data;
 
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_NEAREST;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import io.segvid.trainer.train.TrainGraph;
 import java.util.List;
 import java.util.Random;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.opencv.global.opencv_core;
-import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * Builds training batches: random scale, crop, horizontal flip, colour jitter and the photometric
@@ -62,8 +57,8 @@ public final class BatchAssembler {
       labels = src.labels();
     } else {
       try (PointerScope scope = new PointerScope()) {
-        rgb = resized(src.rgb(), src.height(), src.width(), 3, h, w, INTER_LINEAR);
-        labels = resized(src.labels(), src.height(), src.width(), 1, h, w, INTER_NEAREST);
+        rgb = LabelledImageFolder.resized(src.rgb(), src.height(), src.width(), 3, h, w, INTER_LINEAR);
+        labels = LabelledImageFolder.resized(src.labels(), src.height(), src.width(), 1, h, w, INTER_NEAREST);
       }
     }
     // Crop window; where the scaled image is smaller than the crop, the rest is black and ignored.
@@ -113,11 +108,4 @@ public final class BatchAssembler {
     return (byte) Math.max(0, Math.min(255, Math.round(c)));
   }
 
-  private static byte[] resized(byte[] data, int h, int w, int channels, int nh, int nw, int interpolation) {
-    int type = channels == 3 ? opencv_core.CV_8UC3 : opencv_core.CV_8UC1;
-    Mat src = new Mat(h, w, type, new BytePointer(data));
-    Mat dst = new Mat();
-    resize(src, dst, new Size(nw, nh), 0, 0, interpolation);
-    return LabelledImageFolder.bytes(dst);
-  }
 }

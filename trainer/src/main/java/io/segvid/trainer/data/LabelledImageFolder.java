@@ -5,7 +5,10 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_UNCHANGED;
 import static org.bytedeco.opencv.global.opencv_core.minMaxLoc;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_NEAREST;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,9 +19,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * The common segmentation layout: {@code images/} and {@code masks/} with matching base names, masks
@@ -31,12 +37,17 @@ public final class LabelledImageFolder {
 
   private LabelledImageFolder() { }
 
-  /** Loads a folder, colour masks mapped by the classes.csv found in it or its parent. */
+  /** Loads a folder as it is, colour masks mapped by the classes.csv found in it or its parent. */
   public static List<LabelledImage> load(Path dir) throws IOException {
-    return load(dir, MaskColours.near(dir));
+    return load(dir, MaskColours.near(dir), 0);
   }
 
-  public static List<LabelledImage> load(Path dir, MaskColours colours) throws IOException {
+  /**
+   * Loads a folder; images (and their masks) whose longer side exceeds {@code maxSide} are shrunk to it
+   * as they are read (aspect kept; area averaging, masks nearest neighbour), so photos of many
+   * megapixels neither fill the memory nor teach the model a scale it never serves at. 0 keeps sizes.
+   */
+  public static List<LabelledImage> load(Path dir, MaskColours colours, int maxSide) throws IOException {
     Path images = dir.resolve("images");
     Path masks = dir.resolve("masks");
     if (!Files.isDirectory(images) || !Files.isDirectory(masks)) {
@@ -47,7 +58,7 @@ public final class LabelledImageFolder {
     for (Map.Entry<String, Path> e : byBaseName(images).entrySet()) {
       Path mask = maskByBase.get(e.getKey());
       if (mask == null) throw new IOException("no mask for " + e.getValue() + " in " + masks);
-      out.add(read(e.getKey(), e.getValue(), mask, colours));
+      out.add(shrunk(read(e.getKey(), e.getValue(), mask, colours), maxSide));
     }
     if (out.isEmpty()) throw new IOException("no images in " + images);
     return out;
@@ -71,6 +82,27 @@ public final class LabelledImageFolder {
       }
     }
     return out;
+  }
+
+  static LabelledImage shrunk(LabelledImage img, int maxSide) {
+    int longer = Math.max(img.height(), img.width());
+    if (maxSide <= 0 || longer <= maxSide) return img;
+    double f = (double) maxSide / longer;
+    int h = Math.max(1, (int) Math.round(img.height() * f));
+    int w = Math.max(1, (int) Math.round(img.width() * f));
+    try (PointerScope scope = new PointerScope()) {
+      return new LabelledImage(img.name(), h, w, resized(img.rgb(), img.height(), img.width(), 3, h, w, INTER_AREA),
+          resized(img.labels(), img.height(), img.width(), 1, h, w, INTER_NEAREST));
+    }
+  }
+
+  /** 8-bit interleaved pixels resized; call inside a PointerScope, which frees the Mats. */
+  static byte[] resized(byte[] data, int h, int w, int channels, int nh, int nw, int interpolation) {
+    int type = channels == 3 ? opencv_core.CV_8UC3 : opencv_core.CV_8UC1;
+    Mat src = new Mat(h, w, type, new BytePointer(data));
+    Mat dst = new Mat();
+    resize(src, dst, new Size(nw, nh), 0, 0, interpolation);
+    return bytes(dst);
   }
 
   /** Reads an image file as RGB bytes; the Mat's size goes into {@code sizeOut} as {rows, cols}. */

@@ -21,11 +21,17 @@ public record TrainOptions(
     int warmupEpochs,
     float bnMomentum,
     LossKind loss,
-    double emaDecay) {
+    double emaDecay,
+    int maxSide) {
 
   /** Whether the exported model is the moving average of the weights ({@code --ema}); runs saved before it: no. */
   public boolean averaged() {
     return emaDecay > 0;
+  }
+
+  /** Longer side images are shrunk to on load; 0 (also runs saved before the option) keeps them. */
+  public int maxSide() {
+    return Math.max(0, maxSide);
   }
 
   /** Runs saved before the loss was an option used cross-entropy. */
