@@ -166,6 +166,33 @@ class SegmentImagesTest {
       assertEquals(fromIds, fromColours, 1e-12);
     }
     for (int n = 0; n < byId.size(); n++) assertArrayEquals(byId.get(n).labels(), byColour.get(n).labels());
+
+    // The command reads one pair at a time; the same scores, and a mask with a colour no class has fails by name.
+    String fromIdFolder = evaluateCli(data);
+    assertTrue(fromIdFolder.contains("mIoU"), fromIdFolder);
+    assertEquals(fromIdFolder.lines().filter(l -> !l.startsWith("ms/frame") && !l.startsWith("compute")).toList(),
+        evaluateCli(colour).lines().filter(l -> !l.startsWith("ms/frame") && !l.startsWith("compute")).toList());
+    String last = byId.get(byId.size() - 1).name() + ".png";
+    try (Mat odd = new Mat(byId.get(0).height(), byId.get(0).width(), opencv_core.CV_8UC3,
+        new org.bytedeco.opencv.opencv_core.Scalar(1, 2, 3, 0))) {
+      imwrite(colour.resolve("masks/" + last).toString(), odd);
+    }
+    Cli bad = Cli.run(new EvaluateCommand(), "--model", MODEL.toString(), "--data", colour.toString());
+    assertEquals(1, bad.code());
+    assertTrue(bad.err().contains(last) && bad.err().contains("3,2,1"), bad.err());
+  }
+
+  private static String evaluateCli(Path data) {
+    java.io.PrintStream old = System.out;
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      Cli r = Cli.run(new EvaluateCommand(), "--model", MODEL.toString(), "--data", data.toString());
+      assertEquals(0, r.code(), r.err());
+    } finally {
+      System.setOut(old);
+    }
+    return buf.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static byte[] maskBytes(Path png, int h, int w) {

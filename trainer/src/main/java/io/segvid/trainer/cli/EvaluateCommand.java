@@ -7,7 +7,10 @@ import io.segvid.inference.SavedModelSegmenter;
 import io.segvid.inference.Segmenter;
 import io.segvid.trainer.data.ChannelGains;
 import io.segvid.trainer.data.LabelledImage;
+import io.segvid.trainer.data.ImagesReadOnDemand;
+import io.segvid.trainer.data.LabelCheck;
 import io.segvid.trainer.data.LabelledImageFolder;
+import io.segvid.trainer.data.MaskColours;
 import io.segvid.trainer.data.SequenceSplit;
 import io.segvid.trainer.eval.ConfusionMatrix;
 import java.io.IOException;
@@ -43,18 +46,20 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ChannelGains gains = channelGains == null ? null : ChannelGains.parse(channelGains);  // bad flags before any I/O
-    List<LabelledImage> images = LabelledImageFolder.load(data);
+    List<LabelledImageFolder.Pair> pairs = LabelledImageFolder.pairs(data);
     if (prefixes != null && !prefixes.isEmpty()) {
-      images = SequenceSplit.withPrefixes(images, prefixes, "--prefix", "image in " + data);
+      pairs = SequenceSplit.withPrefixes(pairs, LabelledImageFolder.Pair::name, prefixes, "--prefix", "image in " + data);
     }
-    if (gains != null) {
-      images = images.stream().map(gains::applyTo).toList();
-      System.out.println("images re-coloured with channel gains " + gains + " (red, green, blue)");
-    }
+    MaskColours colours = MaskColours.near(data);
+    if (gains != null) System.out.println("images re-coloured with channel gains " + gains + " (red, green, blue)");
     try (Segmenter segmenter = SavedModelSegmenter.open(modelOptions.modelPath(), modelOptions.overrides(), modelOptions.threads(),
         modelOptions.testTimeAugmentation())) {
-      io.segvid.trainer.data.LabelCheck.requireKnownIds(images, segmenter.metadata().numClasses(),
-          ignoreIdOf(segmenter.metadata(), ignoreId), data.toString());
+      int numClasses = segmenter.metadata().numClasses();
+      int ignore = ignoreIdOf(segmenter.metadata(), ignoreId);
+      List<LabelledImage> images = new ImagesReadOnDemand(pairs, colours, img -> {
+        LabelCheck.requireKnownIds(List.of(img), numClasses, ignore, data.toString());
+        return gains == null ? img : gains.applyTo(img);
+      });
       Evaluation e = evaluate(segmenter, images, ignoreId);
       ModelMetadata meta = e.metadata();
       double[] iou = e.confusion().iou();
@@ -82,14 +87,19 @@ public final class EvaluateCommand implements Callable<Integer> {
     return flag != null ? flag : meta.ignoreId() != null ? meta.ignoreId() : 255;
   }
 
-  /** Runs the model over labelled images at the model's input size and scores it at each image's size. */
+  /**
+   * Runs the model over labelled images at the model's input size and scores it at each image's size;
+   * gets each image once, in order, so a list that reads on get (as the command's) holds one at a time.
+   */
   public static Evaluation evaluate(Segmenter segmenter, List<LabelledImage> images, Integer ignoreId) {
     ModelMetadata meta = segmenter.metadata();
     ConfusionMatrix cm = new ConfusionMatrix(meta.numClasses(), ignoreIdOf(meta, ignoreId));
     long[] modelNanos = new long[images.size()];
+    InputSize first = null;
     for (int i = 0; i < images.size(); i++) {
       LabelledImage img = images.get(i);
       InputSize size = InputSize.forFrame(img.height(), img.width(), meta);
+      if (first == null) first = size;
       byte[] in = FrameTranslator.imageInput(img.rgb(), img.height(), img.width(), size);
       byte[][] masks = {new byte[size.pixels()]};
       long t0 = System.nanoTime();
@@ -102,7 +112,6 @@ public final class EvaluateCommand implements Callable<Integer> {
     Arrays.sort(steady);
     double mean = Arrays.stream(steady).average().orElse(0) / 1e6;
     double median = steady[steady.length / 2] / 1e6;
-    InputSize first = InputSize.forFrame(images.get(0).height(), images.get(0).width(), meta);
     return new Evaluation(meta, cm, mean, median, first, images.size());
   }
 }

@@ -28,8 +28,8 @@ import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * The common segmentation layout: {@code images/} and {@code masks/} with matching base names, masks
- * of class ids (grey or palette PNGs) or colour-coded with the colours of {@code classes.csv}. Loaded
- * fully into memory (CamVid train is ~190 MB).
+ * of class ids (grey or palette PNGs) or colour-coded with the colours of {@code classes.csv}. Training
+ * loads a folder fully into memory (CamVid train is ~190 MB); evaluation reads one pair at a time.
  */
 public final class LabelledImageFolder {
 
@@ -48,17 +48,27 @@ public final class LabelledImageFolder {
    * megapixels neither fill the memory nor teach the model a scale it never serves at. 0 keeps sizes.
    */
   public static List<LabelledImage> load(Path dir, MaskColours colours, int maxSide) throws IOException {
+    List<LabelledImage> out = new ArrayList<>();
+    for (Pair p : pairs(dir)) out.add(shrunk(read(p, colours), maxSide));
+    return out;
+  }
+
+  /** An image file and its mask file, not yet read. */
+  public record Pair(String name, Path image, Path mask) { }
+
+  /** The image/mask pairs of a folder, sorted by name; a missing mask or an empty folder is refused by name. */
+  public static List<Pair> pairs(Path dir) throws IOException {
     Path images = dir.resolve("images");
     Path masks = dir.resolve("masks");
     if (!Files.isDirectory(images) || !Files.isDirectory(masks)) {
       throw new IOException(dir + " must hold images/ and masks/ folders");
     }
     Map<String, Path> maskByBase = byBaseName(masks);
-    List<LabelledImage> out = new ArrayList<>();
+    List<Pair> out = new ArrayList<>();
     for (Map.Entry<String, Path> e : byBaseName(images).entrySet()) {
       Path mask = maskByBase.get(e.getKey());
       if (mask == null) throw new IOException("no mask for " + e.getValue() + " in " + masks);
-      out.add(shrunk(read(e.getKey(), e.getValue(), mask, colours), maxSide));
+      out.add(new Pair(e.getKey(), e.getValue(), mask));
     }
     if (out.isEmpty()) throw new IOException("no images in " + images);
     return out;
@@ -116,7 +126,11 @@ public final class LabelledImageFolder {
     }
   }
 
-  private static LabelledImage read(String name, Path imageFile, Path maskFile, MaskColours colours) throws IOException {
+  /** Reads one pair; a mask of another size than its image is refused by name. */
+  public static LabelledImage read(Pair pair, MaskColours colours) throws IOException {
+    String name = pair.name();
+    Path imageFile = pair.image();
+    Path maskFile = pair.mask();
     int[] size = new int[2];
     byte[] rgb = readRgb(imageFile, size);
     int[] maskSize = new int[2];

@@ -2,6 +2,7 @@ package io.segvid.trainer.data;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Holds whole sequences out of the training set by file-name prefix (CamVid's 0001TP_, 0006R0_,
@@ -17,7 +18,7 @@ public final class SequenceSplit {
   private SequenceSplit() { }
 
   public static Split byPrefix(List<LabelledImage> images, List<String> prefixes) {
-    List<LabelledImage> held = withPrefixes(images, prefixes, "--val-by-prefix", "training image");
+    List<LabelledImage> held = withPrefixes(images, LabelledImage::name, prefixes, "--val-by-prefix", "training image");
     List<LabelledImage> train = new ArrayList<>(images);
     train.removeAll(held);
     if (train.isEmpty()) throw new IllegalArgumentException("--val-by-prefix " + String.join(",", prefixes)
@@ -29,13 +30,13 @@ public final class SequenceSplit {
    * The images whose names start with one of {@code prefixes}, in their order; a prefix that matches
    * none is refused as "FLAG P matches no WHAT" (a typo would otherwise select nothing silently).
    */
-  public static List<LabelledImage> withPrefixes(List<LabelledImage> images, List<String> prefixes, String flag,
-                                                 String what) {
+  public static <T> List<T> withPrefixes(List<T> images, Function<T, String> name, List<String> prefixes, String flag,
+                                         String what) {
     for (String p : prefixes) {
-      if (images.stream().noneMatch(i -> i.name().startsWith(p))) {
+      if (images.stream().noneMatch(i -> name.apply(i).startsWith(p))) {
         throw new IllegalArgumentException(flag + " " + p + " matches no " + what);
       }
     }
-    return images.stream().filter(i -> prefixes.stream().anyMatch(i.name()::startsWith)).toList();
+    return images.stream().filter(i -> prefixes.stream().anyMatch(name.apply(i)::startsWith)).toList();
   }
 }
