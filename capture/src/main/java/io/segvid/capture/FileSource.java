@@ -17,7 +17,8 @@ public final class FileSource extends FfmpegSource {
   @Override
   public SourceInfo open() throws SourceException {
     if (!Files.exists(file)) throw new SourceException("video file " + file + " does not exist");
-    if (Files.isDirectory(file)) throw new SourceException(file + " is a folder, not a video file");
+    if (Files.isDirectory(file)) throw new SourceException(file + " is a folder, not a video file "
+        + "(for a folder of images: segvid segment-images --input " + file + " --output MASKS)");
     if (!Files.isReadable(file)) throw new SourceException("video file " + file + " is not readable (permission denied)");
     try {
       if (Files.size(file) == 0) throw new SourceException("video file " + file + " is empty");

@@ -61,6 +61,15 @@ class BadInputTest {
   }
 
   @Test
+  void folderAsSourcePointsToSegmentImages() throws Exception {
+    Path folder = Files.createDirectories(tmp.resolve("photos"));
+    Path out = tmp.resolve("o.mp4");
+    assertOneLineError(run("run", "--source", folder.toString(), "--sink", "file:" + out, "--model", Media.MODEL.toString()),
+        "is a folder, not a video file (for a folder of images: segvid segment-images --input " + folder);
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
   void fileThatIsNotVideo() throws Exception {
     Path text = tmp.resolve("notes.mp4");
     Files.writeString(text, "this is not a video\n".repeat(100));
