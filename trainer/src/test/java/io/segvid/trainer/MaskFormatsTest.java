@@ -152,15 +152,22 @@ class MaskFormatsTest {
     assertArrayEquals(expected, LabelledImageFolder.load(data).get(0).labels());
   }
 
+  /** Two classes with one colour: id masks still load; a colour mask that uses that colour is refused by name. */
   @Test
-  void twoClassesWithOneColourAreRefused() throws Exception {
+  void aColourTwoClassesShareIsRefusedWhereAMaskUsesIt() throws Exception {
     Path data = dataDir();
-    Files.writeString(data.resolve("classes.csv"), "0,sky,128,128,128\n1,cloud,128,128,128\n");
+    Files.writeString(data.resolve("classes.csv"), "0,sky,128,128,128\n1,cloud,128,128,128\n2,road,128,64,128\n");
+    try (Mat ids = new Mat(30, 40, opencv_core.CV_8UC1, new Scalar(1))) {
+      imwrite(data.resolve("masks/i.png").toString(), ids);
+    }
+    writeImage(data.resolve("images/i.jpg"));
+    assertEquals(1, LabelledImageFolder.load(data).get(0).labels()[0], "an id mask does not need the colours");
     writeColourMask(data.resolve("masks/c.png"), opencv_core.CV_8UC3,
-        new int[][] {{128, 128, 128}, {128, 128, 128}, {128, 128, 128}, {128, 128, 128}}, new int[] {0, 0, 0, 0});
+        new int[][] {{128, 64, 128}, {128, 128, 128}, {128, 128, 128}, {128, 128, 128}}, new int[] {2, 0, 0, 0});
     writeImage(data.resolve("images/c.jpg"));
     IOException e = assertThrows(IOException.class, () -> LabelledImageFolder.load(data));
-    assertTrue(e.getMessage().contains("sky") && e.getMessage().contains("cloud"), e.getMessage());
+    assertTrue(e.getMessage().contains("c.png") && e.getMessage().contains("128,128,128")
+        && e.getMessage().contains("x=10, y=0") && e.getMessage().contains("sky and cloud"), e.getMessage());
   }
 
   /** A 40x30 mask of four 10-column bands with the given RGB colours; returns the ids expected. */

@@ -15,34 +15,41 @@ import java.util.Locale;
 public final class MaskColours {
 
   /** No table: only masks that are ids (grey, palette, or ids written as equal R, G and B) load. */
-  public static final MaskColours NONE = new MaskColours(new int[0], new byte[0], null);
+  public static final MaskColours NONE = new MaskColours(new int[0], new byte[0], new String[0], null);
 
   private final int[] sortedRgb;
   private final byte[] idOf;
+  /** Per colour, null or why it cannot be mapped (two classes share it): refused only where a mask uses it. */
+  private final String[] ambiguous;
   private final Path source;
 
-  private MaskColours(int[] sortedRgb, byte[] idOf, Path source) {
+  private MaskColours(int[] sortedRgb, byte[] idOf, String[] ambiguous, Path source) {
     this.sortedRgb = sortedRgb;
     this.idOf = idOf;
+    this.ambiguous = ambiguous;
     this.source = source;
   }
 
-  /** The colours of every row (ignore row included); two rows with one colour are refused. */
+  /** The colours of every row (ignore row included). */
   public static MaskColours of(List<ClassInfo> rows, Path source) throws IOException {
     ClassInfo[] byRgb = rows.toArray(ClassInfo[]::new);
     Arrays.sort(byRgb, (a, b) -> Integer.compare(rgb(a), rgb(b)));
     int[] keys = new int[byRgb.length];
     byte[] ids = new byte[byRgb.length];
+    String[] ambiguous = new String[byRgb.length];
+    int n = 0;
     for (int i = 0; i < byRgb.length; i++) {
-      if (byRgb[i].id() < 0 || byRgb[i].id() > 255) throw new IOException(source + ": class id " + byRgb[i].id() + " is outside 0..255");
-      if (i > 0 && rgb(byRgb[i]) == keys[i - 1]) {
-        throw new IOException(source + ": " + byRgb[i - 1].name() + " and " + byRgb[i].name() + " share the colour "
-            + colour(keys[i - 1]) + ", so colour masks cannot tell them apart");
+      ClassInfo row = byRgb[i];
+      if (row.id() < 0 || row.id() > 255) throw new IOException(source + ": class id " + row.id() + " is outside 0..255");
+      if (n > 0 && rgb(row) == keys[n - 1]) {
+        ambiguous[n - 1] = source + " gives " + byRgb[i - 1].name() + " and " + row.name() + " the colour "
+            + colour(keys[n - 1]) + ", so a colour mask cannot tell them apart";
+        continue;
       }
-      keys[i] = rgb(byRgb[i]);
-      ids[i] = (byte) byRgb[i].id();
+      keys[n] = rgb(row);
+      ids[n++] = (byte) row.id();
     }
-    return new MaskColours(keys, ids, source);
+    return new MaskColours(Arrays.copyOf(keys, n), Arrays.copyOf(ids, n), Arrays.copyOf(ambiguous, n), source);
   }
 
   /** The colours of the classes.csv in a data folder or its parent (as training finds it); NONE without one. */
@@ -68,9 +75,11 @@ public final class MaskColours {
       return ids;
     }
     int unknownAt = 0;
-    while (Arrays.binarySearch(sortedRgb, rgbAt(bgr, unknownAt * channels)) >= 0) unknownAt++;
+    int k;
+    while ((k = Arrays.binarySearch(sortedRgb, rgbAt(bgr, unknownAt * channels))) >= 0 && ambiguous[k] == null) unknownAt++;
     int rgb = rgbAt(bgr, unknownAt * channels);
     String at = " at x=" + unknownAt % width + ", y=" + unknownAt / width;
+    if (k >= 0) throw new IOException("mask " + file + " uses the colour " + colour(rgb) + at + ": " + ambiguous[k]);
     if (isEmpty()) {
       throw new IOException("mask " + file + " holds colours (" + colour(rgb) + at + "), not class ids: put a "
           + ClassTable.FILE_NAME + " (id,name,r,g,b) beside images/ and masks/ to map colours to ids");
@@ -88,7 +97,7 @@ public final class MaskColours {
       int rgb = rgbAt(bgr, i);
       if (rgb != lastRgb) {  // masks are runs of one colour: one search per run
         int k = Arrays.binarySearch(sortedRgb, rgb);
-        if (k < 0) return null;
+        if (k < 0 || ambiguous[k] != null) return null;
         lastRgb = rgb;
         lastId = idOf[k];
       }
