@@ -37,7 +37,8 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TUint8;
 
 /**
- * The exported serving graph (batch norms folded, native dilations) computes what the training
+ * The exported serving graph (batch norms folded, bias and activation inside the dilated convolutions'
+ * space-to-batch form) computes what the training
  * builder's inference branch computes, on real street frames with the shipped model's weights, and
  * holds no batch-norm or training-only op on the path from its input to its outputs.
  */

@@ -11,8 +11,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code segvid optimize MODEL OUT}: re-exports a segvid model (an older export, or one with batch
  * norms in its serving graph) with the serving graph of today's exporter: batch norms folded into the
- * convolutions, native dilated convolutions. Same weights, same outputs, several times faster on
- * hosts where oneDNN's stand-alone batch norm is slow.
+ * convolutions, bias and activation fused into dilated convolutions. Same weights, same outputs,
+ * several times faster on hosts where oneDNN's stand-alone batch norm is slow.
  */
 @Command(name = "optimize", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Rewrite a segvid model's serving graph for speed (batch norms folded); weights unchanged.")

@@ -17,7 +17,7 @@ final class Backbones {
 
   static Features mobileNetV2(Layers l, Operand<TFloat32> x, float width, int outputStride) {
     int channels = divisible(32 * width);
-    Operand<TFloat32> h = l.tf().nn.relu6(l.convBn(x, "backbone.stem", 3, 3, channels, 2, 1));
+    Operand<TFloat32> h = l.convBnAct(x, "backbone.stem", 3, 3, channels, 2, 1, Activation.RELU6);
     int stride = 2;
     int rate = 1;
     Operand<TFloat32> low = null;
@@ -49,8 +49,8 @@ final class Backbones {
                                                     int expansion, int stride, int rate) {
     Operand<TFloat32> h = x;
     int hidden = cin * expansion;
-    if (expansion != 1) h = l.tf().nn.relu6(l.convBn(h, name + ".expand", 1, cin, hidden, 1, 1));
-    h = l.tf().nn.relu6(l.depthwiseBn(h, name + ".dw", 3, hidden, stride, rate));
+    if (expansion != 1) h = l.convBnAct(h, name + ".expand", 1, cin, hidden, 1, 1, Activation.RELU6);
+    h = l.depthwiseBnAct(h, name + ".dw", 3, hidden, stride, rate, Activation.RELU6);
     h = l.convBn(h, name + ".project", 1, hidden, cout, 1, 1);
     return stride == 1 && cin == cout ? l.tf().math.add(h, x) : h;
   }

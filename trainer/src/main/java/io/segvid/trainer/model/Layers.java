@@ -86,21 +86,41 @@ public final class Layers {
 
   /** Convolution followed by batch norm; in SERVE mode one convolution with folded weights and a bias. */
   public Operand<TFloat32> convBn(Operand<TFloat32> x, String name, int k, int cin, int cout, int stride, int rate) {
-    if (mode != Mode.SERVE) return batchNorm(conv(x, name, k, cin, cout, stride, rate), name + ".bn", cout);
+    return convBnAct(x, name, k, cin, cout, stride, rate, Activation.NONE);
+  }
+
+  /**
+   * Convolution, batch norm, activation. In SERVE mode the bias and activation are applied before a
+   * dilated convolution's batch-to-space (elementwise, so the values are the same) where oneDNN
+   * fuses them into the convolution instead of running them as separate passes.
+   */
+  public Operand<TFloat32> convBnAct(Operand<TFloat32> x, String name, int k, int cin, int cout, int stride, int rate,
+                                     Activation act) {
+    if (mode != Mode.SERVE) return act.apply(tf, batchNorm(conv(x, name, k, cin, cout, stride, rate), name + ".bn", cout));
     conv(null, name, k, cin, cout, stride, rate);
-    long[] shape = {k, k, cin, cout};
     BatchNormFolding.Folded f = folded(name, cout);
-    Operand<TFloat32> y = convolve(x, constant(shape, f.weights()), k, stride, rate);
-    return tf.nn.biasAdd(y, constant(new long[] {cout}, f.bias()));
+    Operand<TFloat32> w = constant(new long[] {k, k, cin, cout}, f.weights());
+    Operand<TFloat32> b = constant(new long[] {cout}, f.bias());
+    return atrous(x, rate, k, in -> act.apply(tf, tf.nn.biasAdd(tf.nn.conv2d(in, w, strides(stride), padding(rate)), b)));
   }
 
   /** Depthwise convolution followed by batch norm; in SERVE mode folded, like {@link #convBn}. */
   public Operand<TFloat32> depthwiseBn(Operand<TFloat32> x, String name, int k, int channels, int stride, int rate) {
-    if (mode != Mode.SERVE) return batchNorm(depthwise(x, name, k, channels, stride, rate), name + ".bn", channels);
+    return depthwiseBnAct(x, name, k, channels, stride, rate, Activation.NONE);
+  }
+
+  /** Depthwise convolution, batch norm, activation; in SERVE mode fused like {@link #convBnAct}. */
+  public Operand<TFloat32> depthwiseBnAct(Operand<TFloat32> x, String name, int k, int channels, int stride, int rate,
+                                          Activation act) {
+    if (mode != Mode.SERVE) {
+      return act.apply(tf, batchNorm(depthwise(x, name, k, channels, stride, rate), name + ".bn", channels));
+    }
     depthwise(null, name, k, channels, stride, rate);
     BatchNormFolding.Folded f = folded(name, channels);
-    Operand<TFloat32> y = convolveDepthwise(x, constant(new long[] {k, k, channels, 1}, f.weights()), k, stride, rate);
-    return tf.nn.biasAdd(y, constant(new long[] {channels}, f.bias()));
+    Operand<TFloat32> w = constant(new long[] {k, k, channels, 1}, f.weights());
+    Operand<TFloat32> b = constant(new long[] {channels}, f.bias());
+    return atrous(x, rate, k,
+        in -> act.apply(tf, tf.nn.biasAdd(tf.nn.depthwiseConv2dNative(in, w, strides(stride), padding(rate)), b)));
   }
 
   public Operand<TFloat32> batchNorm(Operand<TFloat32> x, String name, int channels) {
@@ -129,12 +149,12 @@ public final class Layers {
   }
 
   public Operand<TFloat32> convBnRelu(Operand<TFloat32> x, String name, int k, int cin, int cout, int stride, int rate) {
-    return tf.nn.relu(convBn(x, name, k, cin, cout, stride, rate));
+    return convBnAct(x, name, k, cin, cout, stride, rate, Activation.RELU);
   }
 
   /** Depthwise-separable convolution: depthwise k x k + BN + ReLU, then pointwise 1x1 + BN + ReLU. */
   public Operand<TFloat32> separableConvBnRelu(Operand<TFloat32> x, String name, int cin, int cout, int rate) {
-    Operand<TFloat32> dw = tf.nn.relu(depthwiseBn(x, name + ".dw", 3, cin, 1, rate));
+    Operand<TFloat32> dw = depthwiseBnAct(x, name + ".dw", 3, cin, 1, rate, Activation.RELU);
     return convBnRelu(dw, name + ".pw", 1, cin, cout, 1, 1);
   }
 
@@ -175,11 +195,16 @@ public final class Layers {
   }
 
   private Operand<TFloat32> convolve(Operand<TFloat32> x, Operand<TFloat32> w, int k, int stride, int rate) {
-    return atrous(x, rate, k, in -> tf.nn.conv2d(in, w, strides(stride), rate > 1 ? "VALID" : "SAME"));
+    return atrous(x, rate, k, in -> tf.nn.conv2d(in, w, strides(stride), padding(rate)));
   }
 
   private Operand<TFloat32> convolveDepthwise(Operand<TFloat32> x, Operand<TFloat32> w, int k, int stride, int rate) {
-    return atrous(x, rate, k, in -> tf.nn.depthwiseConv2dNative(in, w, strides(stride), rate > 1 ? "VALID" : "SAME"));
+    return atrous(x, rate, k, in -> tf.nn.depthwiseConv2dNative(in, w, strides(stride), padding(rate)));
+  }
+
+  /** atrous pads dilated convolutions itself; plain ones pad SAME. */
+  private static String padding(int rate) {
+    return rate > 1 ? "VALID" : "SAME";
   }
 
   /** The batch norm {@code name + ".bn"} folded into the weights {@code name + ".weights"}. */
