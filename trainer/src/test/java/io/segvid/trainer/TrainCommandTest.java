@@ -173,6 +173,29 @@ class TrainCommandTest {
     assertEquals("--max-side must be 0 (keep sizes) or >= 16, got 8", bad.err().strip());
   }
 
+  /** Binary masks saved as 0/255: class 1 gets no pixel (255 is never learnt), which the run says before it trains. */
+  @Test
+  @Order(6)
+  void aClassWithNoPixelsIsWarnedAbout() throws Exception {
+    Path binary = tmp.resolve("binary");
+    Files.createDirectories(binary.resolve("images"));
+    Files.createDirectories(binary.resolve("masks"));
+    for (int i = 0; i < 2; i++) {
+      try (Mat img = new Mat(40, 48, opencv_core.CV_8UC3, new org.bytedeco.opencv.opencv_core.Scalar(60, 90, 120, 0));
+           Mat mask = new Mat(40, 48, opencv_core.CV_8UC1, new org.bytedeco.opencv.opencv_core.Scalar(0))) {
+        try (Mat right = mask.colRange(20, 48)) {
+          right.put(new org.bytedeco.opencv.opencv_core.Scalar(255));
+        }
+        imwrite(binary.resolve("images/b" + i + ".png").toString(), img);
+        imwrite(binary.resolve("masks/b" + i + ".png").toString(), mask);
+      }
+    }
+    String log = train("--data", binary.toString(), "--out", tmp.resolve("binary-run").toString(), "--epochs", "1");
+    assertTrue(log.contains("warning: no training pixel is labelled class 1 (id 1)") && log.contains("0 and 255"), log);
+    String clean = train("--data", data.toString(), "--out", tmp.resolve("clean-run").toString(), "--epochs", "1");
+    assertFalse(clean.contains("warning"), clean);
+  }
+
   private static String train(String... args) throws Exception {
     String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(TINY))
         .toArray(String[]::new);

@@ -134,6 +134,12 @@ public final class TrainCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "%d training and %d validation images, %d classes, ignore id %d (%.1f%% of training pixels)%n",
         train.size(), valSet.size(), classes.numClasses(), classes.ignoreId(),
         100 * LabelCheck.ignoredShare(train, classes.ignoreId()));
+    for (int id : LabelCheck.absentIds(train, classes.numClasses())) {
+      // A mask of 0/255 for two classes leaves class 1 empty and its pixels ignored: say so before hours of training.
+      System.out.printf(Locale.ROOT, "warning: no training pixel is labelled %s (id %d): the model cannot learn it%s%n",
+          classes.classes().get(id).name(), id, LabelCheck.ignoredShare(train, 255) > 0.2
+              ? " (masks of 0 and 255 for two classes? 255 is never learnt: save the class ids, 0 and 1)" : "");
+    }
     int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     if (initFrom != null && !java.nio.file.Files.isDirectory(initFrom)) {
       throw new IllegalArgumentException("--init-from " + initFrom + " does not exist");

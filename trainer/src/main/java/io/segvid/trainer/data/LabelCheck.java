@@ -32,6 +32,15 @@ public final class LabelCheck {
     }
   }
 
+  /** Ids 0..numClasses-1 that no pixel of {@code data} carries: classes a model trained on it cannot learn. */
+  public static List<Integer> absentIds(List<LabelledImage> data, int numClasses) {
+    long[] counts = new long[256];
+    for (LabelledImage img : data) for (byte b : img.labels()) counts[b & 0xff]++;
+    List<Integer> absent = new java.util.ArrayList<>();
+    for (int c = 0; c < numClasses; c++) if (counts[c] == 0) absent.add(c);
+    return absent;
+  }
+
   /** Share of labelled pixels that carry the ignore id, 0..1. */
   public static double ignoredShare(List<LabelledImage> data, int ignoreId) {
     long ignored = 0;
