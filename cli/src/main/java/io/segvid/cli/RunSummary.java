@@ -12,6 +12,9 @@ import java.util.concurrent.TimeUnit;
 /** The end-of-run report, read from the Micrometer meters: frames, drops, per-stage latency percentiles. */
 final class RunSummary {
 
+  /** Below this share of a source's frames rendered, the summary suggests how to keep up. */
+  private static final double KEPT_UP_SHARE = 0.75;
+
   private RunSummary() { }
 
   static void print(Pipeline.Outcome outcome, PrintStream out) {
@@ -25,6 +28,12 @@ final class RunSummary {
       out.printf(Locale.ROOT, "stream %d (%s): %d frames in, %d out; %d dropped at the ring edge, %d skipped as stale;"
               + " %.1f s, %.1f fps%n", i, outcome.streams().get(i).name(), in + ringFull, rendered, ringFull, stale,
           outcome.seconds(), rendered / Math.max(1e-9, outcome.seconds()));
+      long offered = in + ringFull;
+      if (stale + ringFull > 0 && rendered < KEPT_UP_SHARE * offered) {
+        // A live source outran the model: say what to turn, not only how many frames were lost.
+        out.printf(Locale.ROOT, "  the model kept up with %d %% of this source's frames; a smaller --input-size"
+            + " (e.g. 288x384) or a lower camera frame rate trades detail for frames%n", Math.round(100.0 * rendered / offered));
+      }
       if (m.disconnects.count() > 0 || m.stalls.count() > 0) {
         out.printf(Locale.ROOT, "  source: %d disconnects, %d stalls (reconnected each time)%n",
             (long) m.disconnects.count(), (long) m.stalls.count());

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -30,6 +32,31 @@ class LocalSourcesTest {
     List<String> lines = Files.readAllLines(stats);
     assertTrue(lines.size() >= 10, lines.size() + " frames in 4 s");
     assertTrue(seconds < 30, "--duration ends a live run: " + seconds + " s");
+  }
+
+  @Test
+  void aCameraFasterThanTheModelGetsAHintAndOneItKeepsUpWithDoesNot() throws Exception {
+    // 200 fps is beyond any CPU this model runs on; 2 fps is within every one.
+    String fast = runPrinting("lavfi:testsrc2=size=320x240:rate=200");
+    assertTrue(fast.contains("the model kept up with") && fast.contains("--input-size"), fast);
+    String slow = runPrinting("lavfi:testsrc2=size=320x240:rate=2");
+    assertTrue(slow.contains("frames in"), slow);
+    assertTrue(!slow.contains("kept up with"), slow);
+  }
+
+  /** What {@code run} prints on stdout (its end-of-run summary) for 3 s of a live source. */
+  private String runPrinting(String source) throws Exception {
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true));
+    try {
+      int code = Segvid.execute(new PrintWriter(new StringWriter(), true), "run", "--model", Media.MODEL.toString(),
+          "--source", source, "--sink", "stats:" + tmp.resolve("s.jsonl"), "--duration", "3", "--no-progress");
+      assertEquals(0, code, out.toString());
+    } finally {
+      System.setOut(stdout);
+    }
+    return out.toString();
   }
 
   @Test
