@@ -1,7 +1,7 @@
 package io.segvid.inference;
 
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_NEAREST;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_NEAREST_EXACT;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
@@ -80,7 +80,7 @@ public final class FrameTranslator implements AutoCloseable {
     if (frameMask.rows() == size.height() && frameMask.cols() == size.width()) {
       inputMask.copyTo(frameMask);
     } else {
-      resize(inputMask, frameMask, frameCvSize, 0, 0, INTER_NEAREST);
+      resize(inputMask, frameMask, frameCvSize, 0, 0, INTER_NEAREST_EXACT);
     }
     return frameMask;
   }

@@ -2,7 +2,7 @@ package io.segvid.inference;
 
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_NEAREST;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_NEAREST_EXACT;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import org.bytedeco.javacpp.BytePointer;
@@ -33,7 +33,7 @@ final class Resize {
 
   /** Nearest-neighbour resize of a class-id mask (never invents ids). */
   static byte[] mask(byte[] src, int h, int w, int nh, int nw) {
-    return run(src, h, w, opencv_core.CV_8UC1, nh, nw, INTER_NEAREST, 1);
+    return run(src, h, w, opencv_core.CV_8UC1, nh, nw, INTER_NEAREST_EXACT, 1);
   }
 
   private static byte[] run(byte[] src, int h, int w, int type, int nh, int nw, int interpolation, int channels) {

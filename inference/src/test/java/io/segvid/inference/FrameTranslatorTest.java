@@ -55,4 +55,30 @@ class FrameTranslatorTest {
     byte[] input = FrameTranslator.imageInput(rgb, rows, cols, new InputSize(180, 240));
     assertEquals(255 / 4.0, mean(input), 2.0, "mean of the model input");
   }
+
+  /**
+   * Class masks go back to the frame centre-aligned, as the picture came to the model: a mask that is its
+   * own mirror image stays one at any frame size. (OpenCV's plain nearest neighbour reads floor(x * scale)
+   * and drifts the mask up to one input pixel towards the top left: [0,1,2] became [0,0,1,2].)
+   */
+  @Test
+  void aMirrorSymmetricMaskStaysSymmetricOnAnyFrameSize() {
+    InputSize size = new InputSize(3, 5);
+    byte[] ids = {0, 1, 2, 1, 0, 3, 4, 5, 4, 3, 0, 1, 2, 1, 0};
+    for (int[] frame : new int[][] {{4, 7}, {4, 8}, {5, 9}, {7, 13}, {2, 3}}) {
+      byte[] back = FrameTranslator.imageMask(ids, size, frame[0], frame[1]);
+      try (FrameTranslator translator = new FrameTranslator(size, frame[0], frame[1])) {
+        Mat live = translator.toFrameMask(ids);
+        try (UByteIndexer px = live.createIndexer()) {
+          for (int y = 0; y < frame[0]; y++) {
+            for (int x = 0; x < frame[1]; x++) {
+              int w = frame[1];
+              assertEquals(back[y * w + x], back[y * w + (w - 1 - x)], "offline mask at " + y + "," + x + " of " + w);
+              assertEquals(back[y * w + x] & 0xff, px.get(y, x), "live and offline masks differ");
+            }
+          }
+        }
+      }
+    }
+  }
 }

@@ -1,7 +1,7 @@
 package io.segvid.render;
 
 import static org.bytedeco.opencv.global.opencv_core.addWeighted;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_NEAREST;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_NEAREST_EXACT;
 import static org.bytedeco.opencv.global.opencv_imgproc.applyColorMap;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
@@ -44,7 +44,7 @@ public final class Overlay implements AutoCloseable {
     Mat full = colored;
     if (maskH != frame.rows() || maskW != frame.cols()) {
       frameSize.width(frame.cols()).height(frame.rows());
-      resize(colored, coloredFull, frameSize, 0, 0, INTER_NEAREST);
+      resize(colored, coloredFull, frameSize, 0, 0, INTER_NEAREST_EXACT);
       full = coloredFull;
     }
     addWeighted(frame, 1 - alpha, full, alpha, 0, out);

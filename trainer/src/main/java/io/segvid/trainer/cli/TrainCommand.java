@@ -84,6 +84,10 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--cutmix", defaultValue = "0", paramLabel = "P", description = "Probability that a crop gets a rectangle "
       + "(10-50%% of its area) of another crop of its batch, labels with it: mixes videos (default: ${DEFAULT-VALUE}).")
   float cutMix;
+  @Option(names = "--class-crops", defaultValue = "0", paramLabel = "P", description = "Probability that a crop is placed "
+      + "around a pixel of a class drawn uniformly among those its image shows, so thin and rare classes are seen "
+      + "as often as large ones (default: ${DEFAULT-VALUE}: anywhere).")
+  float classCrops;
   @Option(names = "--loss", defaultValue = "lovasz", description = "ce (cross-entropy), focal, or lovasz (cross-entropy plus Lovász-softmax, "
       + "a surrogate of 1 - IoU per class) (default: ${DEFAULT-VALUE}).")
   String loss;
@@ -180,7 +184,7 @@ public final class TrainCommand implements Callable<Integer> {
     String[] sc = scale.split(":");
     if (sc.length != 2) throw new IllegalArgumentException("--scale must be MIN:MAX, got " + scale);
     Augmentation aug = new Augmentation(Float.parseFloat(sc[0]), Float.parseFloat(sc[1]), true, jitter, jitter, jitter,
-        hue, gamma, blur, noise, whiteBalance, cutMix);
+        hue, gamma, blur, noise, whiteBalance, cutMix, classCrops);
     io.segvid.trainer.train.LossKind lossKind = switch (loss.toLowerCase(Locale.ROOT)) {
       case "ce", "cross-entropy" -> io.segvid.trainer.train.LossKind.CROSS_ENTROPY;
       case "focal" -> io.segvid.trainer.train.LossKind.FOCAL;

@@ -9,9 +9,12 @@ package io.segvid.trainer.data;
  * (red up and blue down, or the reverse; 0.2 means x0.82..1.22) with a green tint of half that.
  * Geometry: random scale in [minScale, maxScale], horizontal flip.
  * Mixing: cutMix as the probability that a crop gets a rectangle of another crop of its batch.
+ * Placement: classCrops as the probability that a crop is placed around a pixel of a class drawn
+ * uniformly among those its image shows, instead of anywhere.
  */
 public record Augmentation(float minScale, float maxScale, boolean flip, float brightness, float contrast, float saturation,
-                           float hue, float gamma, float blur, float noise, float whiteBalance, float cutMix) {
+                           float hue, float gamma, float blur, float noise, float whiteBalance, float cutMix,
+                           float classCrops) {
 
   public static final Augmentation NONE = new Augmentation(1f, 1f, false, 0f, 0f, 0f);
 
@@ -22,17 +25,26 @@ public record Augmentation(float minScale, float maxScale, boolean flip, float b
       throw new IllegalArgumentException("bad gamma/blur/noise/white balance");
     }
     if (cutMix < 0 || cutMix > 1) throw new IllegalArgumentException("cutmix must be a probability 0..1, got " + cutMix);
+    if (classCrops < 0 || classCrops > 1) {
+      throw new IllegalArgumentException("class-crops must be a probability 0..1, got " + classCrops);
+    }
   }
 
   /** Scale, flip and the three classic colour jitters only (the earlier recipe). */
   public Augmentation(float minScale, float maxScale, boolean flip, float brightness, float contrast, float saturation) {
-    this(minScale, maxScale, flip, brightness, contrast, saturation, 0f, 0f, 0f, 0f, 0f, 0f);
+    this(minScale, maxScale, flip, brightness, contrast, saturation, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
   }
 
   /** Without white balance or mixing across crops. */
   public Augmentation(float minScale, float maxScale, boolean flip, float brightness, float contrast, float saturation,
                       float hue, float gamma, float blur, float noise) {
-    this(minScale, maxScale, flip, brightness, contrast, saturation, hue, gamma, blur, noise, 0f, 0f);
+    this(minScale, maxScale, flip, brightness, contrast, saturation, hue, gamma, blur, noise, 0f, 0f, 0f);
+  }
+
+  /** Crops placed anywhere (runs saved before {@code classCrops} read it as 0). */
+  public Augmentation(float minScale, float maxScale, boolean flip, float brightness, float contrast, float saturation,
+                      float hue, float gamma, float blur, float noise, float whiteBalance, float cutMix) {
+    this(minScale, maxScale, flip, brightness, contrast, saturation, hue, gamma, blur, noise, whiteBalance, cutMix, 0f);
   }
 
   /** Whether anything beyond the per-pixel colour jitter (hue, gamma, blur, noise, white balance) applies. */

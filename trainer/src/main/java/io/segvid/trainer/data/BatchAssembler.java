@@ -1,7 +1,7 @@
 package io.segvid.trainer.data;
 
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_NEAREST;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_NEAREST_EXACT;
 
 import io.segvid.trainer.train.TrainGraph;
 import java.util.List;
@@ -27,6 +27,7 @@ public final class BatchAssembler {
   private final int ignoreId;
   private final float[] classWeights;
   private final CutMix cutMix;
+  private final ClassFocusedCrop classCrop;
 
   public BatchAssembler(int cropHeight, int cropWidth, Augmentation aug, int ignoreId, float[] classWeights) {
     this.cropHeight = cropHeight;
@@ -35,6 +36,7 @@ public final class BatchAssembler {
     this.ignoreId = ignoreId;
     this.classWeights = classWeights.clone();
     this.cutMix = new CutMix(aug.cutMix());
+    this.classCrop = new ClassFocusedCrop(classWeights.length, ignoreId);
   }
 
   public Batch assemble(List<LabelledImage> samples, Random random) {
@@ -58,12 +60,19 @@ public final class BatchAssembler {
     } else {
       try (PointerScope scope = new PointerScope()) {
         rgb = LabelledImageFolder.resized(src.rgb(), src.height(), src.width(), 3, h, w, INTER_LINEAR);
-        labels = LabelledImageFolder.resized(src.labels(), src.height(), src.width(), 1, h, w, INTER_NEAREST);
+        labels = LabelledImageFolder.resized(src.labels(), src.height(), src.width(), 1, h, w, INTER_NEAREST_EXACT);
       }
     }
     // Crop window; where the scaled image is smaller than the crop, the rest is black and ignored.
     int y0 = h > cropHeight ? random.nextInt(h - cropHeight + 1) : -random.nextInt(cropHeight - h + 1);
     int x0 = w > cropWidth ? random.nextInt(w - cropWidth + 1) : -random.nextInt(cropWidth - w + 1);
+    if (aug.classCrops() > 0 && random.nextFloat() < aug.classCrops()) {
+      int[] corner = classCrop.place(labels, h, w, cropHeight, cropWidth, random);
+      if (corner != null) {
+        y0 = corner[0];
+        x0 = corner[1];
+      }
+    }
     boolean flip = aug.flip() && random.nextBoolean();
     float contrast = 1f + (random.nextFloat() * 2 - 1) * aug.contrast();
     float brightness = (random.nextFloat() * 2 - 1) * aug.brightness() * 255f;

@@ -6,7 +6,7 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_UNCHANGED;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_NEAREST;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_NEAREST_EXACT;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
@@ -102,7 +102,7 @@ public final class LabelledImageFolder {
     int w = Math.max(1, (int) Math.round(img.width() * f));
     try (PointerScope scope = new PointerScope()) {
       return new LabelledImage(img.name(), h, w, resized(img.rgb(), img.height(), img.width(), 3, h, w, INTER_AREA),
-          resized(img.labels(), img.height(), img.width(), 1, h, w, INTER_NEAREST));
+          resized(img.labels(), img.height(), img.width(), 1, h, w, INTER_NEAREST_EXACT));
     }
   }
 
