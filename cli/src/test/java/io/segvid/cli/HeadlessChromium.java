@@ -153,8 +153,20 @@ final class HeadlessChromium implements AutoCloseable {
   @Override
   public void close() throws Exception {
     socket.abort();
+    // Chromium's renderer and helper processes can outlive the browser and keep writing the profile,
+    // which then cannot be deleted with the test's temporary folder: end them too, and wait.
+    java.util.List<ProcessHandle> helpers = process.descendants().toList();
     process.destroy();
     if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    for (ProcessHandle helper : helpers) {
+      helper.destroy();
+      try {
+        helper.onExit().get(10, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        helper.destroyForcibly();
+        helper.onExit().get(10, TimeUnit.SECONDS);
+      }
+    }
   }
 
   /** Collects text messages (possibly in parts) and completes the reply with the same id. */
