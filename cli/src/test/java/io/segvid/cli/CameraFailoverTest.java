@@ -8,8 +8,6 @@ import io.segvid.cluster.CameraDirectory;
 import io.segvid.cluster.CameraStatus;
 import io.segvid.cluster.KafkaBroker;
 import io.segvid.cluster.KafkaSettings;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -53,7 +51,7 @@ class CameraFailoverTest {
       workers.start(broker.bootstrap, KafkaSettings.DEFAULT_GROUP, "w1", "--metrics-port", Integer.toString(metricsPort));
       String sink = "kafka://" + broker.bootstrap + "/" + RESULTS;
       for (String id : List.of("cam1", "cam2")) {
-        Ran added = cli("cameras", "add", id, "--kafka", broker.bootstrap, "--source", camera.url("/test"), "--sink", sink);
+        InProcessCli.Ran added = InProcessCli.run("cameras", "add", id, "--kafka", broker.bootstrap, "--source", camera.url("/test"), "--sink", sink);
         assertEquals(0, added.code(), added.err());
       }
       for (String id : List.of("cam1", "cam2")) {
@@ -69,7 +67,7 @@ class CameraFailoverTest {
       Map<String, CameraStatus> before = statuses(cameras);
       assertEquals("w1", before.get("cam1").worker(), workers.log("w1"));
       WorkerProcesses.await("cameras list: cam1 running on w1", 30,
-          () -> cli("cameras", "list", "--kafka", broker.bootstrap).out().contains("cam1 running on w1"));
+          () -> InProcessCli.run("cameras", "list", "--kafka", broker.bootstrap).out().contains("cam1 running on w1"));
 
       // A second worker joins: cameras whose partition moves restart there, the others keep running.
       workers.start(broker.bootstrap, KafkaSettings.DEFAULT_GROUP, "w2");
@@ -109,26 +107,26 @@ class CameraFailoverTest {
 
       // A sink no worker could make is refused at once; a camera that cannot be reached is reported
       // failed, with its reason, and retried.
-      Ran refused = cli("cameras", "add", "bad", "--kafka", broker.bootstrap, "--source", camera.url("/test"),
+      InProcessCli.Ran refused = InProcessCli.run("cameras", "add", "bad", "--kafka", broker.bootstrap, "--source", camera.url("/test"),
           "--sink", "nonsense:out");
       assertTrue(refused.code() != 0 && refused.err().contains("unknown sink"), refused.err());
-      assertEquals(0, cli("cameras", "add", "away", "--kafka", broker.bootstrap, "--source",
+      assertEquals(0, InProcessCli.run("cameras", "add", "away", "--kafka", broker.bootstrap, "--source",
           "rtsp://user:secret@127.0.0.1:" + RtspServer.freePort() + "/none", "--sink", sink).code());
       WorkerProcesses.await("the unreachable camera reported failed", 60, () -> {
         CameraStatus s = statuses(cameras).get("away");
         return s != null && s.state() == CameraStatus.State.FAILED && s.error() != null && s.error().contains("retrying");
       });
       CameraStatus away = statuses(cameras).get("away");
-      String listed2 = cli("cameras", "list", "--kafka", broker.bootstrap).out();
+      String listed2 = InProcessCli.run("cameras", "list", "--kafka", broker.bootstrap).out();
       assertTrue(listed2.contains("away ") && !listed2.contains("secret") && !away.toString().contains("secret"), listed2 + away);
 
       // Removed: it stops, and its results stop.
-      assertEquals(0, cli("cameras", "remove", "cam2", "--kafka", broker.bootstrap).code());
+      assertEquals(0, InProcessCli.run("cameras", "remove", "cam2", "--kafka", broker.bootstrap).code());
       WorkerProcesses.await("cam2 stopped", 60, () -> statuses(cameras).get("cam2") == null);
       long stopped = results.count("cam2");
       Thread.sleep(3_000);
       assertTrue(results.count("cam2") - stopped <= 2, "no cam2 results after its removal");
-      Ran missing = cli("cameras", "remove", "nope", "--kafka", broker.bootstrap);
+      InProcessCli.Ran missing = InProcessCli.run("cameras", "remove", "nope", "--kafka", broker.bootstrap);
       assertEquals(1, missing.code());
       assertTrue(missing.err().contains("no camera 'nope'"), missing.err());
     }
@@ -156,22 +154,6 @@ class CameraFailoverTest {
       b.append("--- ").append(id).append(".log (end) ---\n").append(workers.logTail(id, 4000)).append('\n');
     }
     return b.toString();
-  }
-
-  /** What a command run in this JVM printed, and its exit status. */
-  private record Ran(int code, String out, String err) { }
-
-  private static Ran cli(String... args) {
-    StringWriter err = new StringWriter();
-    java.io.PrintStream stdout = System.out;
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    System.setOut(new java.io.PrintStream(out, true));
-    try {
-      int code = Segvid.execute(new PrintWriter(err, true), args);
-      return new Ran(code, out.toString(), err.toString());
-    } finally {
-      System.setOut(stdout);
-    }
   }
 
   /** Reads the results topic from its start on a thread of its own: per camera, when each record came. */

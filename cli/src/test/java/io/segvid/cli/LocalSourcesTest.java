@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -45,18 +43,11 @@ class LocalSourcesTest {
   }
 
   /** What {@code run} prints on stdout (its end-of-run summary) for 3 s of a live source. */
-  private String runPrinting(String source) throws Exception {
-    PrintStream stdout = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true));
-    try {
-      int code = Segvid.execute(new PrintWriter(new StringWriter(), true), "run", "--model", Media.MODEL.toString(),
-          "--source", source, "--sink", "stats:" + tmp.resolve("s.jsonl"), "--duration", "3", "--no-progress");
-      assertEquals(0, code, out.toString());
-    } finally {
-      System.setOut(stdout);
-    }
-    return out.toString();
+  private String runPrinting(String source) {
+    InProcessCli.Ran ran = InProcessCli.run("run", "--model", Media.MODEL.toString(), "--source", source,
+        "--sink", "stats:" + tmp.resolve("s.jsonl"), "--duration", "3", "--no-progress");
+    assertEquals(0, ran.code(), ran.out() + ran.err());
+    return ran.out();
   }
 
   @Test
