@@ -196,6 +196,19 @@ class TrainCommandTest {
     assertFalse(clean.contains("warning"), clean);
   }
 
+  /** --style-mix trains through the command, is kept for --resume, and a value outside 0..1 is one line. */
+  @Test
+  @Order(7)
+  void styleMixIsARunOption() throws Exception {
+    Path out = tmp.resolve("style");
+    train("--data", data.toString(), "--out", out.toString(), "--epochs", "1", "--style-mix", "0.5");
+    assertEquals(0.5, new ObjectMapper().readTree(out.resolve("checkpoint/options.json").toFile()).get("styleMix").asDouble(),
+        "a resumed run blends as it started");
+    Cli bad = Cli.run(new TrainCommand(), "--data", data.toString(), "--out", tmp.resolve("bad").toString(),
+        "--style-mix", "2", "--num-classes", "2");
+    assertEquals("--style-mix must be a probability 0..1, got 2.0", bad.err().strip());
+  }
+
   private static String train(String... args) throws Exception {
     String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(TINY))
         .toArray(String[]::new);

@@ -88,6 +88,10 @@ public final class TrainCommand implements Callable<Integer> {
       + "around a pixel of a class drawn uniformly among those its image shows, so thin and rare classes are seen "
       + "as often as large ones (default: ${DEFAULT-VALUE}: anywhere).")
   float classCrops;
+  @Option(names = "--style-mix", defaultValue = "0", paramLabel = "P", description = "Probability that an image's "
+      + "early feature statistics (per-channel mean and spread: its camera and light) are blended with those of "
+      + "another image of the batch while training (MixStyle); serving is unchanged (default: ${DEFAULT-VALUE}).")
+  float styleMix;
   @Option(names = "--loss", defaultValue = "lovasz", description = "ce (cross-entropy), focal, or lovasz (cross-entropy plus Lovász-softmax, "
       + "a surrogate of 1 - IoU per class) (default: ${DEFAULT-VALUE}).")
   String loss;
@@ -206,10 +210,11 @@ public final class TrainCommand implements Callable<Integer> {
     if (!classWeights.equals("none") && !classWeights.equals("median-frequency")) {
       io.segvid.trainer.data.ClassWeights.parse(classWeights, classes);
     }
+    if (!(styleMix >= 0 && styleMix <= 1)) throw new IllegalArgumentException("--style-mix must be a probability 0..1, got " + styleMix);
     if (maxSide != 0 && maxSide < 16) throw new IllegalArgumentException("--max-side must be 0 (keep sizes) or >= 16, got " + maxSide);
     if (ema != 0 && !(ema >= 0.5 && ema < 1)) throw new IllegalArgumentException("--ema must be 0 (off) or in [0.5, 1), got " + ema);
     return new TrainOptions(spec, epochs, batch, hw[0], hw[1], lr, opt, sched, weightDecay, classWeights, aug,
-        valEvery, seed, warmupEpochs, bnMomentum, lossKind, ema, maxSide);
+        valEvery, seed, warmupEpochs, bnMomentum, lossKind, ema, maxSide, styleMix);
   }
 
   static int[] parsePair(String s, String sep, String flag) {

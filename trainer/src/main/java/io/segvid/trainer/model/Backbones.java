@@ -37,6 +37,7 @@ final class Backbones {
         h = invertedResidual(l, h, "backbone.s" + s + ".b" + i, channels, out, expansion, blockStride, blockRate);
         channels = out;
       }
+      if (s >= 1 && s <= 3) h = l.mixStyles(h);  // the stages ending at strides 4, 8 and 16: early, not last
       if (stride == 4 && low == null && s + 1 < MOBILENET_V2.length && MOBILENET_V2[s + 1][3] == 2) {
         low = h;
         lowChannels = channels;
@@ -80,6 +81,7 @@ final class Backbones {
         h = bottleneck(l, h, "backbone.s" + s + ".b" + i, channels, width, blockStride, blockRate);
         channels = width * 4;
       }
+      if (s < 3) h = l.mixStyles(h);
       if (s == 0) {
         low = h;
         lowChannels = channels;

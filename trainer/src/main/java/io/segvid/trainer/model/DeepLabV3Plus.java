@@ -25,7 +25,13 @@ public final class DeepLabV3Plus {
 
   public static Outputs build(Ops tf, ParamStore params, ModelSpec spec, Mode mode, float bnMomentum,
                               Operand<TUint8> images) {
-    return build(new Layers(tf, params, mode, bnMomentum), spec, images);
+    return build(tf, params, spec, mode, bnMomentum, null, images);
+  }
+
+  /** {@code styleMix}: fed draws that blend early feature statistics across the batch (TRAIN only; null: none). */
+  public static Outputs build(Ops tf, ParamStore params, ModelSpec spec, Mode mode, float bnMomentum,
+                              StyleMix.Inputs styleMix, Operand<TUint8> images) {
+    return build(new Layers(tf, params, mode, bnMomentum, styleMix), spec, images);
   }
 
   /**

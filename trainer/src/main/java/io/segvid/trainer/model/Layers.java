@@ -34,14 +34,27 @@ public final class Layers {
   private final List<Op> updates = new ArrayList<>();
   /** Trained values, in SERVE mode only: the serving graph computes with folded constants made from them. */
   private final Map<String, float[]> values;
+  /** Fed draws that blend early feature statistics across the batch (TRAIN only); null: no blending. */
+  private final StyleMix.Inputs styleMix;
 
   public Layers(Ops tf, ParamStore params, Mode mode, float bnMomentum) {
-    this(tf, params, mode, bnMomentum, Map.of());
+    this(tf, params, mode, bnMomentum, (StyleMix.Inputs) null);
+  }
+
+  /** TRAIN or INFER; {@code styleMix}: see {@link #mixStyles} (null: none). */
+  public Layers(Ops tf, ParamStore params, Mode mode, float bnMomentum, StyleMix.Inputs styleMix) {
+    this(tf, params, mode, bnMomentum, Map.of(), styleMix);
     if (mode == Mode.SERVE) throw new IllegalArgumentException("SERVE mode needs the trained values");
   }
 
   /** SERVE mode: {@code values} holds every parameter by name. */
   public Layers(Ops tf, ParamStore params, Mode mode, float bnMomentum, Map<String, float[]> values) {
+    this(tf, params, mode, bnMomentum, values, null);
+  }
+
+  private Layers(Ops tf, ParamStore params, Mode mode, float bnMomentum, Map<String, float[]> values,
+                 StyleMix.Inputs styleMix) {
+    this.styleMix = styleMix;
     this.tf = tf;
     this.params = params;
     this.mode = mode;
@@ -56,6 +69,14 @@ public final class Layers {
   /** Moving-statistics updates of the TRAIN branch, to be run with each training step. */
   public List<Op> updates() {
     return Collections.unmodifiableList(updates);
+  }
+
+  /**
+   * An early feature map with its per-image statistics blended across the batch ({@link StyleMix}), in
+   * TRAIN mode with style-mix inputs; unchanged otherwise (validation, serving).
+   */
+  public Operand<TFloat32> mixStyles(Operand<TFloat32> x) {
+    return mode == Mode.TRAIN && styleMix != null ? StyleMix.apply(tf, x, styleMix) : x;
   }
 
   /** k x k convolution without bias (a batch norm follows). */

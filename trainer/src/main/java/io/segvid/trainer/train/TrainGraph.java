@@ -4,23 +4,28 @@ import io.segvid.trainer.model.DeepLabV3Plus;
 import io.segvid.trainer.model.Mode;
 import io.segvid.trainer.model.ModelSpec;
 import io.segvid.trainer.model.ParamStore;
+import io.segvid.trainer.model.StyleMix;
 import io.segvid.trainer.model.VariableLoader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.Session.Runner;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TUint8;
 
 /**
@@ -55,6 +60,10 @@ public final class TrainGraph implements AutoCloseable {
   private final VariableLoader optimizerLoader;
   private final Map<String, long[]> optimizerShapes = new LinkedHashMap<>();
   private final OptimizerKind optimizer;
+  private final float styleMix;
+  /** The style-mix placeholders of the TRAIN branch; null without {@code --style-mix}. */
+  private final StyleMix.Inputs styleInputs;
+  private final Random styleDraws = new Random(0x5717e);
 
   public TrainGraph(ModelSpec spec, OptimizerKind optimizer, float weightDecay, float bnMomentum, int threads) {
     this(spec, optimizer, weightDecay, bnMomentum, threads, LossKind.CROSS_ENTROPY);
@@ -62,6 +71,15 @@ public final class TrainGraph implements AutoCloseable {
 
   public TrainGraph(ModelSpec spec, OptimizerKind optimizer, float weightDecay, float bnMomentum, int threads,
                     LossKind lossKind) {
+    this(spec, optimizer, weightDecay, bnMomentum, threads, lossKind, 0f);
+  }
+
+  /**
+   * {@code styleMix}: probability that a training image's early feature statistics are blended with
+   * another's ({@link StyleMix}); the draws come from a fixed seed, so runs repeat.
+   */
+  public TrainGraph(ModelSpec spec, OptimizerKind optimizer, float weightDecay, float bnMomentum, int threads,
+                    LossKind lossKind, float styleMix) {
     this.optimizer = optimizer;
     Ops tf = Ops.create(graph);
     params = new ParamStore(tf);
@@ -72,7 +90,10 @@ public final class TrainGraph implements AutoCloseable {
     beta1Power = tf.withName("beta1_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
     beta2Power = tf.withName("beta2_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
 
-    DeepLabV3Plus.Outputs train = DeepLabV3Plus.build(tf, params, spec, Mode.TRAIN, bnMomentum, images);
+    if (!(styleMix >= 0 && styleMix <= 1)) throw new IllegalArgumentException("style mix must be a probability 0..1, got " + styleMix);
+    this.styleMix = styleMix;
+    styleInputs = styleMix > 0 ? StyleMix.Inputs.create(tf) : null;
+    DeepLabV3Plus.Outputs train = DeepLabV3Plus.build(tf, params, spec, Mode.TRAIN, bnMomentum, styleInputs, images);
     // Per-pixel cross-entropy weighted by class weight; ignored pixels have weight 0 and a zero one-hot row.
     Operand<TFloat32> flatLogits = tf.reshape(train.logits(), tf.constant(new int[] {-1, spec.numClasses()}));
     Operand<TFloat32> oneHot = tf.oneHot(tf.reshape(labels, tf.constant(new int[] {-1})), tf.constant(spec.numClasses()),
@@ -166,22 +187,38 @@ public final class TrainGraph implements AutoCloseable {
 
   /** One optimizer step on a batch; returns the batch loss. {@code step} counts from 1. */
   public float step(TUint8 batchImages, TUint8 batchLabels, TFloat32 batchWeights, float lr, long step) {
+    int batch = (int) batchImages.shape().get(0);
+    int[] partner = new int[batch];
+    float[] ownWeight = new float[batch];
+    if (styleInputs != null) StyleMix.draw(styleMix, styleDraws, partner, ownWeight);
     try (TFloat32 lrT = TFloat32.scalarOf(lr);
          TFloat32 b1 = TFloat32.scalarOf((float) Math.pow(BETA1, step));
          TFloat32 b2 = TFloat32.scalarOf((float) Math.pow(BETA2, step));
-         Result r = session.runner()
-             .feed(images, batchImages).feed(labels, batchLabels).feed(pixelWeights, batchWeights)
-             .feed(learningRate, lrT).feed(beta1Power, b1).feed(beta2Power, b2)
-             .addTarget(trainStep).fetch(loss).run()) {
-      return ((TFloat32) r.get(0)).getFloat();
+         TInt32 partnerT = TInt32.vectorOf(partner);
+         TFloat32 ownT = TFloat32.tensorOf(Shape.of(batch, 1, 1, 1), DataBuffers.of(ownWeight, true, false))) {
+      Runner runner = session.runner()
+          .feed(images, batchImages).feed(labels, batchLabels).feed(pixelWeights, batchWeights)
+          .feed(learningRate, lrT).feed(beta1Power, b1).feed(beta2Power, b2);
+      if (styleInputs != null) runner.feed(styleInputs.partner(), partnerT).feed(styleInputs.ownWeight(), ownT);
+      try (Result r = runner.addTarget(trainStep).fetch(loss).run()) {
+        return ((TFloat32) r.get(0)).getFloat();
+      }
     }
   }
 
-  /** Loss of a batch without a step (for tests). */
+  /** Loss of a batch without a step, statistics not blended (for tests). */
   public float loss(TUint8 batchImages, TUint8 batchLabels, TFloat32 batchWeights) {
-    try (Result r = session.runner()
-        .feed(images, batchImages).feed(labels, batchLabels).feed(pixelWeights, batchWeights).fetch(loss).run()) {
-      return ((TFloat32) r.get(0)).getFloat();
+    int batch = (int) batchImages.shape().get(0);
+    float[] own = new float[batch];
+    java.util.Arrays.fill(own, 1f);
+    try (TInt32 partnerT = TInt32.vectorOf(java.util.stream.IntStream.range(0, batch).toArray());
+         TFloat32 ownT = TFloat32.tensorOf(Shape.of(batch, 1, 1, 1), DataBuffers.of(own, true, false))) {
+      Runner runner = session.runner()
+          .feed(images, batchImages).feed(labels, batchLabels).feed(pixelWeights, batchWeights);
+      if (styleInputs != null) runner.feed(styleInputs.partner(), partnerT).feed(styleInputs.ownWeight(), ownT);
+      try (Result r = runner.fetch(loss).run()) {
+        return ((TFloat32) r.get(0)).getFloat();
+      }
     }
   }
 

@@ -22,7 +22,8 @@ public record TrainOptions(
     float bnMomentum,
     LossKind loss,
     double emaDecay,
-    int maxSide) {
+    int maxSide,
+    float styleMix) {
 
   /** Whether the exported model is the moving average of the weights ({@code --ema}); runs saved before it: no. */
   public boolean averaged() {
@@ -32,6 +33,11 @@ public record TrainOptions(
   /** Longer side images are shrunk to on load; 0 (also runs saved before the option) keeps them. */
   public int maxSide() {
     return Math.max(0, maxSide);
+  }
+
+  /** Probability of blending early feature statistics across the batch; runs saved before the option: 0. */
+  public float styleMix() {
+    return Math.max(0f, styleMix);
   }
 
   /** Runs saved before the loss was an option used cross-entropy. */

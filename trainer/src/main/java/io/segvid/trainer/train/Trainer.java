@@ -111,7 +111,7 @@ public final class Trainer {
       return t;
     });
     try (TrainGraph graph = new TrainGraph(options.spec(), options.optimizer(), options.weightDecay(),
-        options.bnMomentum(), threads, options.loss())) {
+        options.bnMomentum(), threads, options.loss(), options.styleMix())) {
       TrainingState state = start(graph, resume, initFrom);
       average = startAverage(graph, resume);
       int firstEpoch = state.epoch() + 1;
