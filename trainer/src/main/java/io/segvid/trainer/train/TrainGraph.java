@@ -90,7 +90,6 @@ public final class TrainGraph implements AutoCloseable {
     beta1Power = tf.withName("beta1_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
     beta2Power = tf.withName("beta2_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
 
-    if (!(styleMix >= 0 && styleMix <= 1)) throw new IllegalArgumentException("style mix must be a probability 0..1, got " + styleMix);
     this.styleMix = styleMix;
     styleInputs = styleMix > 0 ? StyleMix.Inputs.create(tf) : null;
     DeepLabV3Plus.Outputs train = DeepLabV3Plus.build(tf, params, spec, Mode.TRAIN, bnMomentum, styleInputs, images);
@@ -187,19 +186,13 @@ public final class TrainGraph implements AutoCloseable {
 
   /** One optimizer step on a batch; returns the batch loss. {@code step} counts from 1. */
   public float step(TUint8 batchImages, TUint8 batchLabels, TFloat32 batchWeights, float lr, long step) {
-    int batch = (int) batchImages.shape().get(0);
-    int[] partner = new int[batch];
-    float[] ownWeight = new float[batch];
-    if (styleInputs != null) StyleMix.draw(styleMix, styleDraws, partner, ownWeight);
     try (TFloat32 lrT = TFloat32.scalarOf(lr);
          TFloat32 b1 = TFloat32.scalarOf((float) Math.pow(BETA1, step));
          TFloat32 b2 = TFloat32.scalarOf((float) Math.pow(BETA2, step));
-         TInt32 partnerT = TInt32.vectorOf(partner);
-         TFloat32 ownT = TFloat32.tensorOf(Shape.of(batch, 1, 1, 1), DataBuffers.of(ownWeight, true, false))) {
-      Runner runner = session.runner()
+         StyleFeeds style = new StyleFeeds(batchImages, true)) {
+      Runner runner = style.feed(session.runner()
           .feed(images, batchImages).feed(labels, batchLabels).feed(pixelWeights, batchWeights)
-          .feed(learningRate, lrT).feed(beta1Power, b1).feed(beta2Power, b2);
-      if (styleInputs != null) runner.feed(styleInputs.partner(), partnerT).feed(styleInputs.ownWeight(), ownT);
+          .feed(learningRate, lrT).feed(beta1Power, b1).feed(beta2Power, b2));
       try (Result r = runner.addTarget(trainStep).fetch(loss).run()) {
         return ((TFloat32) r.get(0)).getFloat();
       }
@@ -208,17 +201,41 @@ public final class TrainGraph implements AutoCloseable {
 
   /** Loss of a batch without a step, statistics not blended (for tests). */
   public float loss(TUint8 batchImages, TUint8 batchLabels, TFloat32 batchWeights) {
-    int batch = (int) batchImages.shape().get(0);
-    float[] own = new float[batch];
-    java.util.Arrays.fill(own, 1f);
-    try (TInt32 partnerT = TInt32.vectorOf(java.util.stream.IntStream.range(0, batch).toArray());
-         TFloat32 ownT = TFloat32.tensorOf(Shape.of(batch, 1, 1, 1), DataBuffers.of(own, true, false))) {
-      Runner runner = session.runner()
-          .feed(images, batchImages).feed(labels, batchLabels).feed(pixelWeights, batchWeights);
-      if (styleInputs != null) runner.feed(styleInputs.partner(), partnerT).feed(styleInputs.ownWeight(), ownT);
-      try (Result r = runner.fetch(loss).run()) {
-        return ((TFloat32) r.get(0)).getFloat();
+    try (StyleFeeds style = new StyleFeeds(batchImages, false);
+         Result r = style.feed(session.runner()
+             .feed(images, batchImages).feed(labels, batchLabels).feed(pixelWeights, batchWeights)).fetch(loss).run()) {
+      return ((TFloat32) r.get(0)).getFloat();
+    }
+  }
+
+  /** The style-mix draws of one batch as tensors (none without --style-mix); {@code blend} false: each image keeps its own. */
+  private final class StyleFeeds implements AutoCloseable {
+    private final TInt32 partner;
+    private final TFloat32 ownWeight;
+
+    StyleFeeds(TUint8 batchImages, boolean blend) {
+      if (styleInputs == null) {
+        partner = null;
+        ownWeight = null;
+        return;
       }
+      int batch = (int) batchImages.shape().get(0);
+      int[] partners = java.util.stream.IntStream.range(0, batch).toArray();
+      float[] weights = new float[batch];
+      java.util.Arrays.fill(weights, 1f);
+      if (blend) StyleMix.draw(styleMix, styleDraws, partners, weights);
+      partner = TInt32.vectorOf(partners);
+      ownWeight = TFloat32.tensorOf(Shape.of(batch, 1, 1, 1), DataBuffers.of(weights, true, false));
+    }
+
+    Runner feed(Runner runner) {
+      return styleInputs == null ? runner : runner.feed(styleInputs.partner(), partner).feed(styleInputs.ownWeight(), ownWeight);
+    }
+
+    @Override
+    public void close() {
+      if (partner != null) partner.close();
+      if (ownWeight != null) ownWeight.close();
     }
   }
 
