@@ -209,6 +209,19 @@ class TrainCommandTest {
     assertEquals("--style-mix must be a probability 0..1, got 2.0", bad.err().strip());
   }
 
+  /** --rotate trains through the command, is kept for --resume, and a value outside 0..45 is one line. */
+  @Test
+  @Order(8)
+  void rotateIsARunOption() throws Exception {
+    Path out = tmp.resolve("rotate");
+    train("--data", data.toString(), "--out", out.toString(), "--epochs", "1", "--rotate", "10");
+    assertEquals(10.0, new ObjectMapper().readTree(out.resolve("checkpoint/options.json").toFile())
+        .get("augmentation").get("rotation").asDouble(), "a resumed run rotates as it started");
+    Cli bad = Cli.run(new TrainCommand(), "--data", data.toString(), "--out", tmp.resolve("bad").toString(),
+        "--rotate", "50", "--num-classes", "2");
+    assertEquals("rotate must be 0..45 degrees, got 50.0", bad.err().strip());
+  }
+
   private static String train(String... args) throws Exception {
     String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(TINY))
         .toArray(String[]::new);

@@ -68,6 +68,9 @@ public final class TrainCommand implements Callable<Integer> {
   Integer numClasses;
   @Option(names = "--scale", defaultValue = "0.5:1.75", description = "Random scale range MIN:MAX (default: ${DEFAULT-VALUE}).")
   String scale;
+  @Option(names = "--rotate", defaultValue = "0", paramLabel = "DEGREES", description = "Random rotation of image and "
+      + "mask about the centre, up to +-DEGREES (0..45; corners brought in are ignored by the loss; default: ${DEFAULT-VALUE}).")
+  float rotate;
   @Option(names = "--jitter", defaultValue = "0.2", description = "Colour jitter strength (brightness/contrast/saturation).")
   float jitter;
   @Option(names = "--hue", defaultValue = "0", description = "Hue rotation, +- fraction of a turn (0..0.5; default: ${DEFAULT-VALUE}).")
@@ -188,7 +191,7 @@ public final class TrainCommand implements Callable<Integer> {
     String[] sc = scale.split(":");
     if (sc.length != 2) throw new IllegalArgumentException("--scale must be MIN:MAX, got " + scale);
     Augmentation aug = new Augmentation(Float.parseFloat(sc[0]), Float.parseFloat(sc[1]), true, jitter, jitter, jitter,
-        hue, gamma, blur, noise, whiteBalance, cutMix, classCrops);
+        hue, gamma, blur, noise, whiteBalance, cutMix, classCrops, rotate);
     io.segvid.trainer.train.LossKind lossKind = switch (loss.toLowerCase(Locale.ROOT)) {
       case "ce", "cross-entropy" -> io.segvid.trainer.train.LossKind.CROSS_ENTROPY;
       case "focal" -> io.segvid.trainer.train.LossKind.FOCAL;

@@ -7,14 +7,15 @@ package io.segvid.trainer.data;
  * Gaussian blur (sigma 0.5..1.5 pixels); noise as the largest standard deviation of per-pixel
  * Gaussian noise in 0..255 units; white balance as the largest +-log gain of a colour-temperature shift
  * (red up and blue down, or the reverse; 0.2 means x0.82..1.22) with a green tint of half that.
- * Geometry: random scale in [minScale, maxScale], horizontal flip.
+ * Geometry: random scale in [minScale, maxScale], horizontal flip, and a rotation about the centre by up
+ * to +-rotation degrees.
  * Mixing: cutMix as the probability that a crop gets a rectangle of another crop of its batch.
  * Placement: classCrops as the probability that a crop is placed around a pixel of a class drawn
  * uniformly among those its image shows, instead of anywhere.
  */
 public record Augmentation(float minScale, float maxScale, boolean flip, float brightness, float contrast, float saturation,
                            float hue, float gamma, float blur, float noise, float whiteBalance, float cutMix,
-                           float classCrops) {
+                           float classCrops, float rotation) {
 
   public static final Augmentation NONE = new Augmentation(1f, 1f, false, 0f, 0f, 0f);
 
@@ -28,23 +29,31 @@ public record Augmentation(float minScale, float maxScale, boolean flip, float b
     if (classCrops < 0 || classCrops > 1) {
       throw new IllegalArgumentException("class-crops must be a probability 0..1, got " + classCrops);
     }
+    if (!(rotation >= 0 && rotation <= 45)) throw new IllegalArgumentException("rotate must be 0..45 degrees, got " + rotation);
   }
 
   /** Scale, flip and the three classic colour jitters only (the earlier recipe). */
   public Augmentation(float minScale, float maxScale, boolean flip, float brightness, float contrast, float saturation) {
-    this(minScale, maxScale, flip, brightness, contrast, saturation, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
+    this(minScale, maxScale, flip, brightness, contrast, saturation, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
   }
 
   /** Without white balance or mixing across crops. */
   public Augmentation(float minScale, float maxScale, boolean flip, float brightness, float contrast, float saturation,
                       float hue, float gamma, float blur, float noise) {
-    this(minScale, maxScale, flip, brightness, contrast, saturation, hue, gamma, blur, noise, 0f, 0f, 0f);
+    this(minScale, maxScale, flip, brightness, contrast, saturation, hue, gamma, blur, noise, 0f, 0f, 0f, 0f);
   }
 
   /** Crops placed anywhere (runs saved before {@code classCrops} read it as 0). */
   public Augmentation(float minScale, float maxScale, boolean flip, float brightness, float contrast, float saturation,
                       float hue, float gamma, float blur, float noise, float whiteBalance, float cutMix) {
-    this(minScale, maxScale, flip, brightness, contrast, saturation, hue, gamma, blur, noise, whiteBalance, cutMix, 0f);
+    this(minScale, maxScale, flip, brightness, contrast, saturation, hue, gamma, blur, noise, whiteBalance, cutMix, 0f, 0f);
+  }
+
+  /** Not rotated (runs saved before {@code rotation} read it as 0). */
+  public Augmentation(float minScale, float maxScale, boolean flip, float brightness, float contrast, float saturation,
+                      float hue, float gamma, float blur, float noise, float whiteBalance, float cutMix, float classCrops) {
+    this(minScale, maxScale, flip, brightness, contrast, saturation, hue, gamma, blur, noise, whiteBalance, cutMix,
+        classCrops, 0f);
   }
 
   /** Whether anything beyond the per-pixel colour jitter (hue, gamma, blur, noise, white balance) applies. */

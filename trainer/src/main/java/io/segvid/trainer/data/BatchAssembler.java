@@ -9,7 +9,7 @@ import java.util.Random;
 import org.bytedeco.javacpp.PointerScope;
 
 /**
- * Builds training batches: random scale, crop, horizontal flip, colour jitter and the photometric
+ * Builds training batches: random scale (and rotation, {@link ScaleRotate}), crop, horizontal flip, colour jitter and the photometric
  * changes of {@link Photometric} (hue, gamma, blur, noise), applied to image and
  * mask together (bilinear for pixels, nearest neighbour for labels). Labels come out with the ignore id
  * and any id outside 0..N-1 mapped to {@link TrainGraph#IGNORE_LABEL}, and a per-pixel loss weight
@@ -28,6 +28,7 @@ public final class BatchAssembler {
   private final float[] classWeights;
   private final CutMix cutMix;
   private final ClassFocusedCrop classCrop;
+  private final int outsideLabel;
 
   public BatchAssembler(int cropHeight, int cropWidth, Augmentation aug, int ignoreId, float[] classWeights) {
     this.cropHeight = cropHeight;
@@ -37,6 +38,8 @@ public final class BatchAssembler {
     this.classWeights = classWeights.clone();
     this.cutMix = new CutMix(aug.cutMix());
     this.classCrop = new ClassFocusedCrop(classWeights.length, ignoreId);
+    // Rotated-in corners get a label the loop below maps to ignored: the ignore id, or else 255.
+    this.outsideLabel = ignoreId >= 0 && ignoreId <= 255 ? ignoreId : 255;
   }
 
   public Batch assemble(List<LabelledImage> samples, Random random) {
@@ -52,9 +55,14 @@ public final class BatchAssembler {
     float scale = aug.minScale() + random.nextFloat() * (aug.maxScale() - aug.minScale());
     int h = Math.max(1, Math.round(src.height() * scale));
     int w = Math.max(1, Math.round(src.width() * scale));
+    float degrees = aug.rotation() > 0 ? (random.nextFloat() * 2 - 1) * aug.rotation() : 0f;
     byte[] rgb;
     byte[] labels;
-    if (h == src.height() && w == src.width()) {
+    if (degrees != 0f) {
+      byte[][] warped = ScaleRotate.warp(src, scale, degrees, h, w, outsideLabel);
+      rgb = warped[0];
+      labels = warped[1];
+    } else if (h == src.height() && w == src.width()) {
       rgb = src.rgb();
       labels = src.labels();
     } else {
