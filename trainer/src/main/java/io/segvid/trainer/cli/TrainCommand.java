@@ -55,10 +55,12 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--crop", defaultValue = "256x256", description = "Training crop HxW (default: ${DEFAULT-VALUE}).")
   String crop;
   @Option(names = "--lr", defaultValue = "0.001") float lr;
-  @Option(names = "--optimizer", defaultValue = "adam", description = "adam or sgd (momentum 0.9).") String optimizer;
+  @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw (weight decay decoupled from the "
+      + "gradient: give --weight-decay 0.01..0.1) or sgd (momentum 0.9).") String optimizer;
   @Option(names = "--schedule", defaultValue = "poly", description = "poly or cosine.") String schedule;
   @Option(names = "--warmup-epochs", defaultValue = "2") int warmupEpochs;
-  @Option(names = "--weight-decay", defaultValue = "0.00004") float weightDecay;
+  @Option(names = "--weight-decay", defaultValue = "0.00004", description = "L2 on the weights with adam and sgd; with "
+      + "adamw the share of the learning rate each weight shrinks by per step (default: ${DEFAULT-VALUE}).") float weightDecay;
   @Option(names = "--class-weights", defaultValue = "median-frequency",
       description = "none, median-frequency, or N comma-separated weights (default: ${DEFAULT-VALUE}).")
   String classWeights;
@@ -202,8 +204,9 @@ public final class TrainCommand implements Callable<Integer> {
     if (!(lr > 0)) throw new IllegalArgumentException("--lr must be > 0");
     OptimizerKind opt = switch (optimizer.toLowerCase(Locale.ROOT)) {
       case "adam" -> OptimizerKind.ADAM;
+      case "adamw" -> OptimizerKind.ADAMW;
       case "sgd", "momentum" -> OptimizerKind.SGD;
-      default -> throw new IllegalArgumentException("--optimizer must be adam or sgd, got " + optimizer);
+      default -> throw new IllegalArgumentException("--optimizer must be adam, adamw or sgd, got " + optimizer);
     };
     LearningRate.Schedule sched = switch (schedule.toLowerCase(Locale.ROOT)) {
       case "poly" -> LearningRate.Schedule.POLY;

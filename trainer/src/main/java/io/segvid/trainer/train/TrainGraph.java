@@ -119,19 +119,32 @@ public final class TrainGraph implements AutoCloseable {
     Map<String, Variable<TFloat32>> slotVars = new LinkedHashMap<>();
     List<Op> applies = new ArrayList<>(train.updates());
     Operand<TFloat32> decay = tf.constant(weightDecay);
+    // A weight changes only once every gradient is computed: back-propagation into earlier layers reads the
+    // later layers' weights, and an update that ran first would hand it the new ones.
+    List<Op> gradientsReady = new ArrayList<>();
+    for (Output<?> g : grads) gradientsReady.add(tf.identity(g));
+    Ops afterGradients = tf.withControlDependencies(gradientsReady);
     for (int i = 0; i < trainable.size(); i++) {
       ParamStore.Param p = trainable.get(i);
       @SuppressWarnings("unchecked")
       Operand<TFloat32> g = (Operand<TFloat32>) grads[i];
-      if (p.decayed() && weightDecay > 0) g = tf.math.add(g, tf.math.mul(decay, p.variable()));
-      if (optimizer == OptimizerKind.ADAM) {
+      boolean decays = p.decayed() && weightDecay > 0;
+      if (decays && optimizer != OptimizerKind.ADAMW) g = tf.math.add(g, tf.math.mul(decay, p.variable()));
+      if (optimizer != OptimizerKind.SGD) {
         Variable<TFloat32> m = slot(tf, slotVars, p, "adam_m");
         Variable<TFloat32> v = slot(tf, slotVars, p, "adam_v");
-        applies.add(tf.train.applyAdam(p.variable(), m, v, beta1Power, beta2Power, learningRate,
+        Ops adam = afterGradients;
+        if (decays && optimizer == OptimizerKind.ADAMW) {
+          // Decoupled (AdamW): the weight shrinks by rate x decay first, outside Adam's per-weight scaling.
+          Op shrink = afterGradients.assignSub(p.variable(),
+              tf.math.mul(tf.math.mul(learningRate, decay), p.variable()));
+          adam = tf.withControlDependencies(List.of(shrink));
+        }
+        applies.add(adam.train.applyAdam(p.variable(), m, v, beta1Power, beta2Power, learningRate,
             tf.constant(BETA1), tf.constant(BETA2), tf.constant(1e-7f), g));
       } else {
         Variable<TFloat32> accum = slot(tf, slotVars, p, "momentum");
-        applies.add(tf.train.applyMomentum(p.variable(), accum, learningRate, g, tf.constant(MOMENTUM)));
+        applies.add(afterGradients.train.applyMomentum(p.variable(), accum, learningRate, g, tf.constant(MOMENTUM)));
       }
     }
     trainStep = tf.withControlDependencies(applies).withName("train_step").noOp();
