@@ -156,17 +156,16 @@ public final class Layers {
       return tf.nn.fusedBatchNorm(x, gamma, beta, movingMean, movingVar,
           FusedBatchNorm.epsilon(BN_EPSILON), FusedBatchNorm.isTraining(false)).y();
     }
-    // Batch statistics written with differentiable primitives, so the gradient flows through them.
-    Operand<TInt32> axes = tf.constant(new int[] {0, 1, 2});
-    Operand<TFloat32> mean = tf.math.mean(x, axes);
-    Operand<TFloat32> centered = tf.math.sub(x, mean);
-    Operand<TFloat32> variance = tf.math.mean(tf.math.square(centered), axes);
-    Operand<TFloat32> scale = tf.math.mul(gamma, tf.math.rsqrt(tf.math.add(variance, tf.constant(BN_EPSILON))));
+    // Batch statistics: the fused kernel, whose gradient (FusedBatchNormGradV3) also flows through them;
+    // one op each way where the same in primitives took ~20 and a third of a training step.
+    Operand<TFloat32> none = tf.constant(new float[0]);  // training mode takes no population statistics
+    FusedBatchNorm<TFloat32, TFloat32> train = tf.nn.fusedBatchNorm(x, gamma, beta, none, none,
+        FusedBatchNorm.epsilon(BN_EPSILON), FusedBatchNorm.isTraining(true));
     Operand<TFloat32> keep = tf.constant(bnMomentum);
     Operand<TFloat32> blend = tf.constant(1f - bnMomentum);
-    updates.add(tf.assign(movingMean, tf.math.add(tf.math.mul(movingMean, keep), tf.math.mul(mean, blend))));
-    updates.add(tf.assign(movingVar, tf.math.add(tf.math.mul(movingVar, keep), tf.math.mul(variance, blend))));
-    return tf.math.add(tf.math.mul(centered, scale), beta);
+    updates.add(tf.assign(movingMean, tf.math.add(tf.math.mul(movingMean, keep), tf.math.mul(train.batchMean(), blend))));
+    updates.add(tf.assign(movingVar, tf.math.add(tf.math.mul(movingVar, keep), tf.math.mul(train.batchVariance(), blend))));
+    return train.y();
   }
 
   public Operand<TFloat32> convBnRelu(Operand<TFloat32> x, String name, int k, int cin, int cout, int stride, int rate) {
