@@ -19,7 +19,10 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TUint8;
 
-/** A few optimizer steps on a tiny synthetic set lower the loss and move the batch-norm statistics; AdamW's decay is decoupled. */
+/**
+ * A few optimizer steps on a tiny synthetic set lower the loss and move the batch-norm statistics;
+ * AdamW's decay is decoupled from Adam's step.
+ */
 class TrainingStepTest {
 
   @ParameterizedTest

@@ -29,7 +29,9 @@ public record Augmentation(float minScale, float maxScale, boolean flip, float b
     if (classCrops < 0 || classCrops > 1) {
       throw new IllegalArgumentException("class-crops must be a probability 0..1, got " + classCrops);
     }
-    if (!(rotation >= 0 && rotation <= 45)) throw new IllegalArgumentException("rotate must be 0..45 degrees, got " + rotation);
+    if (!(rotation >= 0 && rotation <= 45)) {
+      throw new IllegalArgumentException("rotate must be 0..45 degrees, got " + rotation);
+    }
   }
 
   /** Scale, flip and the three classic colour jitters only (the earlier recipe). */

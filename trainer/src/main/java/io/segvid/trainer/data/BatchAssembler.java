@@ -9,9 +9,9 @@ import java.util.Random;
 import org.bytedeco.javacpp.PointerScope;
 
 /**
- * Builds training batches: random scale (and rotation, {@link ScaleRotate}), crop, horizontal flip, colour jitter and the photometric
- * changes of {@link Photometric} (hue, gamma, blur, noise), applied to image and
- * mask together (bilinear for pixels, nearest neighbour for labels). Labels come out with the ignore id
+ * Builds training batches: random scale (and rotation, {@link ScaleRotate}), crop, horizontal flip,
+ * colour jitter and the photometric changes of {@link Photometric} (hue, gamma, blur, noise), applied to
+ * image and mask together (bilinear for pixels, nearest neighbour for labels). Labels come out with the ignore id
  * and any id outside 0..N-1 mapped to {@link TrainGraph#IGNORE_LABEL}, and a per-pixel loss weight
  * (the class weight, 0 where ignored). Last, {@link CutMix} may paste rectangles between the batch's crops.
  * One assembler per thread: it reuses its buffers.

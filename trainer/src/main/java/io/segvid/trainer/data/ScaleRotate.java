@@ -22,7 +22,10 @@ final class ScaleRotate {
 
   private ScaleRotate() { }
 
-  /** The image and labels of {@code src} scaled by {@code scale} and turned {@code degrees} counter-clockwise, as {rgb, labels} of outH x outW. */
+  /**
+   * The image and labels of {@code src} scaled by {@code scale} and turned {@code degrees}
+   * counter-clockwise, as {rgb, labels} of {@code outH x outW}.
+   */
   static byte[][] warp(LabelledImage src, float scale, double degrees, int outH, int outW, int outsideLabel) {
     double a = Math.toRadians(degrees);
     double cos = scale * Math.cos(a);
