@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * An exponential moving average of the model's weights (and batch-norm statistics), updated after
  * every optimizer step: the averaged model sits in a flatter part of the loss surface than the last
- * step's weights, which often transfers better (on CamVid's held-out drive it did not: docs/model.md),
+ * step's weights, which often transfers better (on CamVid's held-out drive it did not: docs/model-experiments.md),
  * and its validation curve is smooth. Early on the average
  * follows the weights closely (decay {@code min(d, (1 + n) / (10 + n))} after n updates, as
  * TensorFlow's ExponentialMovingAverage with num_updates), so it is not held back by the random
