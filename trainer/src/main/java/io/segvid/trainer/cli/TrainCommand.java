@@ -56,7 +56,7 @@ public final class TrainCommand implements Callable<Integer> {
   String crop;
   @Option(names = "--lr", defaultValue = "0.001") float lr;
   @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw (weight decay decoupled from the "
-      + "gradient: give --weight-decay 0.01..0.1) or sgd (momentum 0.9).") String optimizer;
+      + "gradient: give --weight-decay 0.005..0.05) or sgd (momentum 0.9).") String optimizer;
   @Option(names = "--schedule", defaultValue = "poly", description = "poly or cosine.") String schedule;
   @Option(names = "--warmup-epochs", defaultValue = "2") int warmupEpochs;
   @Option(names = "--weight-decay", defaultValue = "0.00004", description = "L2 on the weights with adam and sgd; with "
