@@ -58,6 +58,12 @@ public record ModelMetadata(
     return classes.size();
   }
 
+  /** The same metadata describing another architecture (a re-export that changed the graph). */
+  public ModelMetadata withArchitecture(Map<String, Object> newArchitecture) {
+    return new ModelMetadata(classes, ignoreId, inputHeight, inputWidth, signature, inputKey, outputKey, inputScaling,
+        outputKind, newArchitecture);
+  }
+
 
 
   public static ModelMetadata read(Path modelDir) throws IOException {

@@ -28,6 +28,25 @@ class ConfusionMatrixTest {
   }
 
   @Test
+  void recallPrecisionAndTheClassEachIsMostOftenTakenFor() {
+    // Truth / prediction: class 0 is taken for 2 twice and for 1 once; class 1 for 0 once; class 2 never.
+    byte[] truth = {0, 0, 0, 0, 0, 1, 1, 1, 2, 2};
+    byte[] pred = {0, 0, 2, 2, 1, 1, 1, 0, 2, 2};
+    ConfusionMatrix cm = new ConfusionMatrix(4, 255);
+    cm.add(truth, pred);
+    assertEquals(2.0 / 5, cm.recall(0), 1e-12);
+    assertEquals(2.0 / 3, cm.precision(0), 1e-12, "two of the three pixels called 0 are 0");
+    assertEquals(2, cm.mostOftenTakenFor(0));
+    assertEquals(0, cm.mostOftenTakenFor(1));
+    assertEquals(-1, cm.mostOftenTakenFor(2), "never wrong");
+    assertEquals(2.0 / 4, cm.precision(2), 1e-12);
+    assertEquals(2, cm.count(0, 2));
+    assertEquals(3, cm.truthPixels(1));
+    assertEquals(4, cm.predictedPixels(2));
+    assertTrue(Double.isNaN(cm.recall(3)) && Double.isNaN(cm.precision(3)), "class 3 is neither labelled nor predicted");
+  }
+
+  @Test
   void aClassAbsentFromTruthAndPredictionIsLeftOutOfTheMean() {
     ConfusionMatrix cm = new ConfusionMatrix(4, 255);
     cm.add(new byte[] {0, 0, 1, 1}, new byte[] {0, 1, 1, 1});

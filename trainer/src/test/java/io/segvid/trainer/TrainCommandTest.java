@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.segvid.inference.ModelMetadata;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.bytedeco.javacpp.BytePointer;
@@ -114,8 +116,20 @@ class TrainCommandTest {
         "--data", data.toString()).code()));
     assertTrue(eval.contains("mIoU") && eval.contains("ms/frame") && eval.contains("GFLOP/s"), eval);
     String one = capture(() -> assertEquals(0, Cli.run(new EvaluateCommand(), "--model", out.resolve("model").toString(),
-        "--data", data.toString(), "--prefix", "f1,f3").code()));
+        "--data", data.toString(), "--prefix", "f1,f3", "--report", tmp.resolve("report.json").toString()).code()));
     assertTrue(one.contains("images         2"), "only the images with those prefixes are scored: " + one);
+    JsonNode report = new ObjectMapper().readTree(tmp.resolve("report.json").toFile());
+    assertEquals(2, report.get("images").asInt());
+    assertEquals("f1,f3", report.get("prefixes").asText());
+    assertEquals(2, report.get("classes").size());
+    long scored = 0;
+    for (JsonNode row : report.get("confusion").get("pixels")) for (JsonNode count : row) scored += count.asLong();
+    assertTrue(scored > 0 && scored <= 2L * 40 * 48, "pixels of the two scored images: " + scored);
+    assertTrue(one.contains(String.format(Locale.ROOT, "mIoU           %.4f", report.get("meanIou").asDouble())), one);
+    Cli folder = Cli.run(new EvaluateCommand(), "--model", out.resolve("model").toString(), "--data", data.toString(),
+        "--report", tmp.toString());
+    assertEquals("--report " + tmp + " is a folder; give a file name, e.g. scores.json", folder.err().strip());
+    assertTrue(folder.code() != 0);
     Cli none = Cli.run(new EvaluateCommand(), "--model", out.resolve("model").toString(), "--data", data.toString(),
         "--prefix", "zz");
     assertEquals("--prefix zz matches no image in " + data, none.err().strip());
@@ -220,6 +234,37 @@ class TrainCommandTest {
     Cli bad = Cli.run(new TrainCommand(), "--data", data.toString(), "--out", tmp.resolve("bad").toString(),
         "--rotate", "50", "--num-classes", "2");
     assertEquals("rotate must be 0..45 degrees, got 50.0", bad.err().strip());
+  }
+
+  /**
+   * With class weights, the exported model carries the logit adjustment's offsets (-tau ln w), and what
+   * the trainer validated is what the exported model scores: both branches add them.
+   */
+  @Test
+  @Order(9)
+  void theLogitAdjustmentIsExportedAndValidatedAsServed() throws Exception {
+    Path out = tmp.resolve("adjusted");
+    String[] weighted = TINY.clone();
+    weighted[java.util.Arrays.asList(weighted).indexOf("none")] = "median-frequency";
+    String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("--data", data.toString(), "--val",
+        data.toString(), "--out", out.toString(), "--epochs", "1", "--logit-adjustment", "0.5"),
+        java.util.Arrays.stream(weighted)).toArray(String[]::new);
+    String log = capture(() -> assertEquals(0, Cli.run(new TrainCommand(), args).code()));
+    var weights = Pattern.compile("class weights: \\[([0-9.E-]+), ([0-9.E-]+)]").matcher(log);
+    assertTrue(weights.find() && Float.parseFloat(weights.group(1)) != Float.parseFloat(weights.group(2)), log);
+    JsonNode offsets = new ObjectMapper().readTree(out.resolve("model/segvid-model.json").toFile())
+        .get("architecture").get("class_offsets");
+    for (int c = 0; c < 2; c++) {
+      assertEquals(-0.5 * Math.log(Float.parseFloat(weights.group(c + 1))), offsets.get(c).asDouble(), 1e-5);
+    }
+    var validated = Pattern.compile("epoch 1 val mIoU ([0-9.]+)").matcher(log);
+    assertTrue(validated.find(), log);
+    String eval = capture(() -> assertEquals(0, Cli.run(new EvaluateCommand(), "--model", out.resolve("model").toString(),
+        "--data", data.toString()).code()));
+    var served = Pattern.compile("mIoU +([0-9.]+)").matcher(eval);
+    assertTrue(served.find(), eval);
+    assertEquals(Double.parseDouble(validated.group(1)), Double.parseDouble(served.group(1)), 0.002,
+        "the trainer validated what the exported model computes");
   }
 
   private static String train(String... args) throws Exception {

@@ -1,5 +1,6 @@
 package io.segvid.trainer.cli;
 
+import io.segvid.inference.ClassInfo;
 import io.segvid.inference.InputSize;
 import io.segvid.inference.ModelMetadata;
 import io.segvid.inference.FrameTranslator;
@@ -13,7 +14,9 @@ import io.segvid.trainer.data.LabelledImageFolder;
 import io.segvid.trainer.data.MaskColours;
 import io.segvid.trainer.data.SequenceSplit;
 import io.segvid.trainer.eval.ConfusionMatrix;
+import io.segvid.trainer.eval.EvaluationReport;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +41,9 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--channel-gains", paramLabel = "R,G,B", description = "Multiply every image's red, green and blue by "
       + "these before scoring (1.06,1,0.85: a slightly warmer camera): how the model takes another white balance.")
   String channelGains;
+  @Option(names = "--report", paramLabel = "FILE.json", description = "Also write the scores as JSON: per class IoU, "
+      + "precision, recall and the class it is most often taken for, the confusion matrix (pixels), timing.")
+  java.nio.file.Path report;
 
   /** Scores and timing of one evaluation. */
   public record Evaluation(ModelMetadata metadata, ConfusionMatrix confusion, double meanMs, double medianMs,
@@ -46,6 +52,9 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ChannelGains gains = channelGains == null ? null : ChannelGains.parse(channelGains);  // bad flags before any I/O
+    if (report != null && Files.isDirectory(report)) {
+      throw new IllegalArgumentException("--report " + report + " is a folder; give a file name, e.g. scores.json");
+    }
     List<LabelledImageFolder.Pair> pairs = LabelledImageFolder.pairs(data);
     if (prefixes != null && !prefixes.isEmpty()) {
       pairs = SequenceSplit.withPrefixes(pairs, LabelledImageFolder.Pair::name, prefixes, "--prefix", "image in " + data);
@@ -62,12 +71,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       });
       Evaluation e = evaluate(segmenter, images, ignoreId);
       ModelMetadata meta = e.metadata();
-      double[] iou = e.confusion().iou();
-      System.out.printf(Locale.ROOT, "%-14s %s%n", "class", "IoU");
-      for (int c = 0; c < iou.length; c++) {
-        System.out.printf(Locale.ROOT, "%-14s %s%n", meta.classes().get(c).name(),
-            Double.isNaN(iou[c]) ? "n/a" : String.format(Locale.ROOT, "%.4f", iou[c]));
-      }
+      printClasses(e.confusion(), classNames(meta));
       System.out.printf(Locale.ROOT, "mIoU           %.4f%n", e.confusion().meanIou());
       System.out.printf(Locale.ROOT, "pixel accuracy %.4f%n", e.confusion().pixelAccuracy());
       System.out.printf(Locale.ROOT, "images         %d%n", e.images());
@@ -78,8 +82,40 @@ public final class EvaluateCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "compute        %.2f GFLOP/frame (counted from the graph), %.1f GFLOP/s achieved%n",
             flops / 1e9, flops / 1e6 / e.meanMs());
       }
+      if (report != null) {
+        new EvaluationReport(e.confusion(), classNames(meta))
+            .describe("model", modelOptions.modelPath().toString()).describe("data", data.toString())
+            .describe("prefixes", prefixes == null || prefixes.isEmpty() ? null : String.join(",", prefixes))
+            .describe("channelGains", channelGains).describe("tta", modelOptions.testTimeAugmentation().toString())
+            .describe("images", e.images())
+            .describe("inputSize", e.inputSize().height() + "x" + e.inputSize().width())
+            .describe("msPerFrameMean", e.meanMs()).describe("msPerFrameMedian", e.medianMs())
+            .writeTo(report);
+        System.out.println("report         " + report);
+      }
     }
     return 0;
+  }
+
+  /** One line per class: IoU, recall, precision and the class its pixels are most often taken for. */
+  private static void printClasses(ConfusionMatrix cm, List<String> names) {
+    double[] iou = cm.iou();
+    System.out.printf(Locale.ROOT, "%-14s %-7s %-7s %-9s %s%n", "class", "IoU", "recall", "precision", "most often taken for");
+    for (int c = 0; c < iou.length; c++) {
+      int other = cm.mostOftenTakenFor(c);
+      String takenFor = other < 0 ? "-" : String.format(Locale.ROOT, "%s (%.1f %%)", names.get(other),
+          100.0 * cm.count(c, other) / cm.truthPixels(c));
+      System.out.printf(Locale.ROOT, "%-14s %-7s %-7s %-9s %s%n", names.get(c), score(iou[c], "%.4f"),
+          score(cm.recall(c), "%.3f"), score(cm.precision(c), "%.3f"), takenFor);
+    }
+  }
+
+  private static String score(double v, String format) {
+    return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, format, v);
+  }
+
+  private static List<String> classNames(ModelMetadata meta) {
+    return meta.classes().stream().map(ClassInfo::name).toList();
   }
 
   /** The flag's ignore id, else the model's, else 255. */

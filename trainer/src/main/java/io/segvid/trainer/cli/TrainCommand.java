@@ -64,6 +64,10 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--class-weights", defaultValue = "median-frequency",
       description = "none, median-frequency, or N comma-separated weights (default: ${DEFAULT-VALUE}).")
   String classWeights;
+  @Option(names = "--logit-adjustment", defaultValue = "0.5", paramLabel = "TAU", description = "Take back this share of "
+      + "the class weights' prior when predicting (scores - TAU*ln(weight); 0: off, 1: all): weighted classes are "
+      + "otherwise called far more often than they occur (default: ${DEFAULT-VALUE}).")
+  float logitAdjustment;
   @Option(names = "--ignore-id", description = "Label id without loss (default: the 'void' row of classes.csv, else 255).")
   Integer ignoreId;
   @Option(names = "--num-classes", description = "Number of classes when the data has no classes.csv.")
@@ -219,8 +223,11 @@ public final class TrainCommand implements Callable<Integer> {
     if (!(styleMix >= 0 && styleMix <= 1)) throw new IllegalArgumentException("--style-mix must be a probability 0..1, got " + styleMix);
     if (maxSide != 0 && maxSide < 16) throw new IllegalArgumentException("--max-side must be 0 (keep sizes) or >= 16, got " + maxSide);
     if (ema != 0 && !(ema >= 0.5 && ema < 1)) throw new IllegalArgumentException("--ema must be 0 (off) or in [0.5, 1), got " + ema);
+    if (!(logitAdjustment >= 0 && logitAdjustment <= 2)) {
+      throw new IllegalArgumentException("--logit-adjustment must be between 0 (off) and 2, got " + logitAdjustment);
+    }
     return new TrainOptions(spec, epochs, batch, hw[0], hw[1], lr, opt, sched, weightDecay, classWeights, aug,
-        valEvery, seed, warmupEpochs, bnMomentum, lossKind, ema, maxSide, styleMix);
+        valEvery, seed, warmupEpochs, bnMomentum, lossKind, ema, maxSide, styleMix, logitAdjustment);
   }
 
   static int[] parsePair(String s, String sep, String flag) {

@@ -25,6 +25,50 @@ public final class ConfusionMatrix {
     }
   }
 
+  public int numClasses() {
+    return n;
+  }
+
+  /** Pixels labelled {@code truth} that the model called {@code predicted}. */
+  public long count(int truth, int predicted) {
+    return counts[truth * n + predicted];
+  }
+
+  /** Scored pixels labelled {@code c}. */
+  public long truthPixels(int c) {
+    long sum = 0;
+    for (int k = 0; k < n; k++) sum += counts[c * n + k];
+    return sum;
+  }
+
+  /** Pixels the model called {@code c} (among the scored ones). */
+  public long predictedPixels(int c) {
+    long sum = 0;
+    for (int k = 0; k < n; k++) sum += counts[k * n + c];
+    return sum;
+  }
+
+  /** Share of class {@code c}'s pixels found (recall); NaN when no pixel is labelled {@code c}. */
+  public double recall(int c) {
+    long truth = truthPixels(c);
+    return truth == 0 ? Double.NaN : (double) counts[c * n + c] / truth;
+  }
+
+  /** Share of the pixels called {@code c} that are {@code c} (precision); NaN when none is called {@code c}. */
+  public double precision(int c) {
+    long called = predictedPixels(c);
+    return called == 0 ? Double.NaN : (double) counts[c * n + c] / called;
+  }
+
+  /** The class that pixels labelled {@code c} are most often taken for, other than {@code c}; -1 if never wrong. */
+  public int mostOftenTakenFor(int c) {
+    int best = -1;
+    for (int k = 0; k < n; k++) {
+      if (k != c && counts[c * n + k] > 0 && (best < 0 || counts[c * n + k] > counts[c * n + best])) best = k;
+    }
+    return best;
+  }
+
   /** IoU per class; NaN for a class absent from both truth and prediction. */
   public double[] iou() {
     double[] out = new double[n];

@@ -52,7 +52,7 @@ public final class ModelExporter {
         }
         Files.delete(savedModel);
       }
-      metadata.write(tmp);
+      metadata.withArchitecture(spec.architecture()).write(tmp);  // the graph just built, class offsets included
       replace(tmp, dir);
     } catch (IOException | RuntimeException e) {
       deleteTree(tmp);

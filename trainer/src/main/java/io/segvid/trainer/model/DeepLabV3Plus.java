@@ -66,7 +66,14 @@ public final class DeepLabV3Plus {
     h = separable
         ? l.separableConvBnRelu(h, "decoder.conv2", d, d, 1)
         : l.convBnRelu(h, "decoder.conv2", 3, d, d, 1, 1);
-    Operand<TFloat32> logits = l.resizeLike(l.conv1x1Bias(h, "classifier", d, spec.numClasses()), images);
+    Operand<TFloat32> scores = l.conv1x1Bias(h, "classifier", d, spec.numClasses());
+    if (spec.classOffsets() != null && l.mode() != Mode.TRAIN) {
+      // Per-class constants commute with the bilinear resize (its weights sum to 1): added at 1/4 size.
+      float[] offsets = new float[spec.numClasses()];
+      for (int c = 0; c < offsets.length; c++) offsets[c] = spec.classOffsets().get(c);
+      scores = tf.nn.biasAdd(scores, tf.constant(offsets));
+    }
+    Operand<TFloat32> logits = l.resizeLike(scores, images);
     Operand<TUint8> classes = tf.dtypes.cast(tf.math.argMax(logits, tf.constant(3), TInt32.class), TUint8.class);
     return new Outputs(logits, classes, new ArrayList<>(l.updates()));
   }

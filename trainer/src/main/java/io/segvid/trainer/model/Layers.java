@@ -62,6 +62,10 @@ public final class Layers {
     this.values = values;
   }
 
+  public Mode mode() {
+    return mode;
+  }
+
   public Ops tf() {
     return tf;
   }

@@ -5,6 +5,10 @@ import java.util.List;
 /**
  * Architecture of a DeepLabV3+ network: everything needed to rebuild the same graph for training,
  * validation and export. Stored beside checkpoints so that a resumed run builds an identical graph.
+ *
+ * <p>{@code classOffsets} (null: none) are added to the classifier's scores when predicting, never in
+ * training: the logit adjustment that takes back the prior a class-weighted loss puts into the scores
+ * (see {@link LogitAdjustment}).
  */
 public record ModelSpec(
     Backbone backbone,
@@ -13,7 +17,8 @@ public record ModelSpec(
     int numClasses,
     int asppChannels,
     int decoderChannels,
-    List<Integer> asppRates) {
+    List<Integer> asppRates,
+    List<Float> classOffsets) {
 
   public enum Backbone { MOBILENETV2, RESNET50 }
 
@@ -26,6 +31,24 @@ public record ModelSpec(
     if (asppChannels < 8 || decoderChannels < 8) throw new IllegalArgumentException("ASPP/decoder channels must be >= 8");
     asppRates = List.copyOf(asppRates);
     if (asppRates.size() != 3) throw new IllegalArgumentException("ASPP needs three atrous rates");
+    if (classOffsets != null) {
+      if (classOffsets.size() != numClasses) {
+        throw new IllegalArgumentException("need one class offset per class (" + numClasses + "), got " + classOffsets.size());
+      }
+      classOffsets = List.copyOf(classOffsets);
+    }
+  }
+
+  /** Without class offsets. */
+  public ModelSpec(Backbone backbone, float widthMultiplier, int outputStride, int numClasses, int asppChannels,
+                   int decoderChannels, List<Integer> asppRates) {
+    this(backbone, widthMultiplier, outputStride, numClasses, asppChannels, decoderChannels, asppRates, null);
+  }
+
+  /** The same network with {@code offsets} added to its scores when predicting (null: none). */
+  public ModelSpec withClassOffsets(List<Float> offsets) {
+    return new ModelSpec(backbone, widthMultiplier, outputStride, numClasses, asppChannels, decoderChannels, asppRates,
+        offsets);
   }
 
   /** Rates 6/12/18 at output stride 16, doubled at output stride 8, as in the DeepLabV3+ paper. */
@@ -42,10 +65,12 @@ public record ModelSpec(
   public static ModelSpec fromArchitecture(java.util.Map<String, Object> arch, int numClasses) {
     if (arch == null || !"DeepLabV3+".equals(arch.get("family")) || arch.get("backbone") == null) return null;
     int outputStride = ((Number) arch.get("output_stride")).intValue();
+    List<Float> offsets = arch.get("class_offsets") instanceof List<?> list
+        ? list.stream().map(v -> ((Number) v).floatValue()).toList() : null;
     return new ModelSpec(Backbone.valueOf(arch.get("backbone").toString().toUpperCase(java.util.Locale.ROOT)),
         ((Number) arch.getOrDefault("width_multiplier", 1.0)).floatValue(), outputStride, numClasses,
         ((Number) arch.get("aspp_channels")).intValue(), ((Number) arch.get("decoder_channels")).intValue(),
-        defaultRates(outputStride));
+        defaultRates(outputStride), offsets);
   }
 
   /** What {@link #fromArchitecture} reads back. */
@@ -57,6 +82,7 @@ public record ModelSpec(
     arch.put("output_stride", outputStride);
     arch.put("aspp_channels", asppChannels);
     arch.put("decoder_channels", decoderChannels);
+    if (classOffsets != null) arch.put("class_offsets", classOffsets);
     return arch;
   }
 }

@@ -23,7 +23,8 @@ public record TrainOptions(
     LossKind loss,
     double emaDecay,
     int maxSide,
-    float styleMix) {
+    float styleMix,
+    float logitAdjustment) {
 
   /** Whether the exported model is the moving average of the weights ({@code --ema}); runs saved before it: no. */
   public boolean averaged() {
@@ -38,6 +39,11 @@ public record TrainOptions(
   /** Probability of blending early feature statistics across the batch; runs saved before the option: 0. */
   public float styleMix() {
     return Math.max(0f, styleMix);
+  }
+
+  /** Strength of the logit adjustment at prediction ({@link io.segvid.trainer.model.LogitAdjustment}); runs saved before it: 0. */
+  public float logitAdjustment() {
+    return Math.max(0f, logitAdjustment);
   }
 
   /** Runs saved before the loss was an option used cross-entropy. */

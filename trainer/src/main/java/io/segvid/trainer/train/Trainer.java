@@ -9,6 +9,8 @@ import io.segvid.trainer.data.ClassWeights;
 import io.segvid.trainer.data.LabelledImage;
 import io.segvid.trainer.eval.ConfusionMatrix;
 import io.segvid.trainer.export.ModelExporter;
+import io.segvid.trainer.model.LogitAdjustment;
+import io.segvid.trainer.model.ModelSpec;
 import io.segvid.trainer.model.WeightFile;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -60,10 +62,13 @@ public final class Trainer {
   private final int threads;
   /** The moving average of the weights that is validated and exported, with {@code --ema}; else null. */
   private WeightAverage average;
+  /** The run's architecture with the class offsets its weights call for: what is validated and exported. */
+  private ModelSpec spec;
 
   public Trainer(TrainOptions options, ClassTable classes, List<LabelledImage> train, List<LabelledImage> val,
                  Path out, PrintStream log, int threads) {
     this.options = options;
+    this.spec = options.spec();
     this.classes = classes;
     this.train = train;
     this.val = val;
@@ -99,6 +104,11 @@ public final class Trainer {
     Files.createDirectories(run.root());
     float[] classWeights = classWeights();
     log.printf(Locale.ROOT, "class weights: %s%n", java.util.Arrays.toString(classWeights));
+    spec = options.spec().withClassOffsets(LogitAdjustment.offsets(classWeights, options.logitAdjustment()));
+    if (spec.classOffsets() != null) {
+      log.printf(Locale.ROOT, "logit adjustment %.2f: class offsets when predicting %s%n", options.logitAdjustment(),
+          spec.classOffsets());
+    }
     int stepsPerEpoch = Math.max(1, train.size() / options.batchSize());
     LearningRate lr = new LearningRate(options.schedule(), options.learningRate(),
         (long) stepsPerEpoch * options.warmupEpochs(), (long) stepsPerEpoch * options.epochs());
@@ -110,7 +120,7 @@ public final class Trainer {
       t.setDaemon(true);
       return t;
     });
-    try (TrainGraph graph = new TrainGraph(options.spec(), options.optimizer(), options.weightDecay(),
+    try (TrainGraph graph = new TrainGraph(spec, options.optimizer(), options.weightDecay(),
         options.bnMomentum(), threads, options.loss(), options.styleMix())) {
       TrainingState state = start(graph, resume, initFrom);
       average = startAverage(graph, resume);
@@ -288,11 +298,11 @@ public final class Trainer {
   }
 
   private void exportTo(Map<String, float[]> weights, Path dir) throws IOException {
-    Map<String, Object> arch = options.spec().architecture();
+    Map<String, Object> arch = spec.architecture();
     int[] size = preferredInputSize();
     ModelMetadata meta = new ModelMetadata(classes.classes(), classes.ignoreId(), size[0], size[1], null, null, null,
         null, null, arch);
-    ModelExporter.export(options.spec(), weights, meta, dir);
+    ModelExporter.export(spec, weights, meta, dir);
   }
 
   /** The most common validation (else training) image size: what the model has been judged at. */
