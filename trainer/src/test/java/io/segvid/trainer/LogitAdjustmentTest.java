@@ -78,6 +78,10 @@ class LogitAdjustmentTest {
     Cli bad = Cli.run(new OptimizeCommand(), ServingGraphTest.MODEL.toString(), tmp.resolve("bad").toString(),
         "--logit-adjustment", "0.5");
     assertEquals("--logit-adjustment needs --data: the folder the model was trained on", bad.err().strip());
+    Cli negative = Cli.run(new OptimizeCommand(), ServingGraphTest.MODEL.toString(), tmp.resolve("bad").toString(),
+        "--logit-adjustment", "-1", "--data", ServingGraphTest.FRAMES.toString());
+    assertEquals("--logit-adjustment must be between 0 (off) and 2, got -1.0", negative.err().strip());
+    assertTrue(negative.code() != 0 && !java.nio.file.Files.exists(tmp.resolve("bad")), "nothing written");
   }
 
   /** The served model's logits and classes for one frame. */
