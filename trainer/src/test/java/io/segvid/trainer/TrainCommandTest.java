@@ -130,6 +130,10 @@ class TrainCommandTest {
         "--report", tmp.toString());
     assertEquals("--report " + tmp + " is a folder; give a file name, e.g. scores.json", folder.err().strip());
     assertTrue(folder.code() != 0);
+    Path underAFile = tmp.resolve("report.json").resolve("x.json");
+    Cli unwritable = Cli.run(new EvaluateCommand(), "--model", out.resolve("model").toString(), "--data", data.toString(),
+        "--report", underAFile.toString());
+    assertTrue(unwritable.err().strip().startsWith("--report " + underAFile + ": cannot create its folder"), unwritable.err());
     Cli none = Cli.run(new EvaluateCommand(), "--model", out.resolve("model").toString(), "--data", data.toString(),
         "--prefix", "zz");
     assertEquals("--prefix zz matches no image in " + data, none.err().strip());

@@ -55,6 +55,13 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (report != null && Files.isDirectory(report)) {
       throw new IllegalArgumentException("--report " + report + " is a folder; give a file name, e.g. scores.json");
     }
+    if (report != null && report.toAbsolutePath().getParent() != null) {
+      try {  // before the model runs, so a bad path costs nothing
+        Files.createDirectories(report.toAbsolutePath().getParent());
+      } catch (IOException | SecurityException e) {
+        throw new IllegalArgumentException("--report " + report + ": cannot create its folder (" + e.getMessage() + ")");
+      }
+    }
     List<LabelledImageFolder.Pair> pairs = LabelledImageFolder.pairs(data);
     if (prefixes != null && !prefixes.isEmpty()) {
       pairs = SequenceSplit.withPrefixes(pairs, LabelledImageFolder.Pair::name, prefixes, "--prefix", "image in " + data);
