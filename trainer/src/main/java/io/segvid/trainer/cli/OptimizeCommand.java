@@ -41,9 +41,7 @@ public final class OptimizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (logitAdjustment != null && !(logitAdjustment >= 0 && logitAdjustment <= 2)) {
-      throw new IllegalArgumentException("--logit-adjustment must be between 0 (off) and 2, got " + logitAdjustment);
-    }
+    if (logitAdjustment != null) LogitAdjustment.requireStrength(logitAdjustment);
     if (logitAdjustment != null && logitAdjustment > 0 && data == null) {
       throw new IllegalArgumentException("--logit-adjustment needs --data: the folder the model was trained on");
     }

@@ -6,6 +6,7 @@ import io.segvid.trainer.data.LabelCheck;
 import io.segvid.trainer.data.LabelledImage;
 import io.segvid.trainer.data.LabelledImageFolder;
 import io.segvid.trainer.data.MaskColours;
+import io.segvid.trainer.model.LogitAdjustment;
 import io.segvid.trainer.model.ModelSpec;
 import io.segvid.trainer.train.LearningRate;
 import io.segvid.trainer.train.OptimizerKind;
@@ -223,9 +224,7 @@ public final class TrainCommand implements Callable<Integer> {
     if (!(styleMix >= 0 && styleMix <= 1)) throw new IllegalArgumentException("--style-mix must be a probability 0..1, got " + styleMix);
     if (maxSide != 0 && maxSide < 16) throw new IllegalArgumentException("--max-side must be 0 (keep sizes) or >= 16, got " + maxSide);
     if (ema != 0 && !(ema >= 0.5 && ema < 1)) throw new IllegalArgumentException("--ema must be 0 (off) or in [0.5, 1), got " + ema);
-    if (!(logitAdjustment >= 0 && logitAdjustment <= 2)) {
-      throw new IllegalArgumentException("--logit-adjustment must be between 0 (off) and 2, got " + logitAdjustment);
-    }
+    LogitAdjustment.requireStrength(logitAdjustment);
     return new TrainOptions(spec, epochs, batch, hw[0], hw[1], lr, opt, sched, weightDecay, classWeights, aug,
         valEvery, seed, warmupEpochs, bnMomentum, lossKind, ema, maxSide, styleMix, logitAdjustment);
   }

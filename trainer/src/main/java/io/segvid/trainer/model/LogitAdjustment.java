@@ -20,11 +20,19 @@ public final class LogitAdjustment {
    * (tau 0, or all weights equal). A class of weight 0 (absent from the training data) gets no offset.
    */
   public static List<Float> offsets(float[] classWeights, float tau) {
-    if (tau < 0 || !Float.isFinite(tau)) throw new IllegalArgumentException("logit adjustment must be >= 0, got " + tau);
+    requireStrength(tau);
     if (tau == 0 || allEqual(classWeights)) return null;
     List<Float> out = new ArrayList<>(classWeights.length);
     for (float w : classWeights) out.add(w > 0 ? (float) (-tau * Math.log(w)) + 0f : 0f);  // + 0f: no -0.0
     return out;
+  }
+
+  /** Refuses a strength outside 0..2 (beyond 1 over-corrects; far beyond it the rare classes vanish). */
+  public static float requireStrength(float tau) {
+    if (!(tau >= 0 && tau <= 2)) {
+      throw new IllegalArgumentException("--logit-adjustment must be between 0 (off) and 2, got " + tau);
+    }
+    return tau;
   }
 
   private static boolean allEqual(float[] w) {
