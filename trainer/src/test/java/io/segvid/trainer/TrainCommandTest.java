@@ -48,7 +48,7 @@ class TrainCommandTest {
   @TempDir
   static Path tmp;
   static Path data;
-  static final String[] TINY = {"--width", "0.35", "--aspp-channels", "16", "--decoder-channels", "16",
+  static final String[] TINY = {"--width", "0.35", "--output-stride", "16", "--aspp-channels", "16", "--decoder-channels", "16",
       "--batch", "2", "--crop", "32x32", "--val-every", "1", "--num-classes", "2", "--class-weights", "none"};
 
   @BeforeAll
@@ -269,6 +269,46 @@ class TrainCommandTest {
     assertTrue(served.find(), eval);
     assertEquals(Double.parseDouble(validated.group(1)), Double.parseDouble(served.group(1)), 0.002,
         "the trainer validated what the exported model computes");
+  }
+
+  /**
+   * A user's own classes from an exported model, with no architecture flags: the run takes the model's
+   * architecture, classes of the same name keep their classifier rows (in the data's order), a new one
+   * starts fresh.
+   */
+  @Test
+  @Order(10)
+  void initFromTakesTheModelsArchitectureAndCarriesClassesOverByName() throws Exception {
+    Path own = tmp.resolve("own-classes");
+    Files.createDirectories(own);
+    for (String sub : List.of("images", "masks")) {
+      Files.createSymbolicLink(own.resolve(sub), data.resolve(sub).toAbsolutePath());
+    }
+    Files.writeString(own.resolve("classes.csv"), "id,name,r,g,b\n0,Class 1,255,0,0\n1,puddle,0,0,255\n2,class 0,0,255,0\n");
+    Path model = tmp.resolve("run/model");
+    Path out = tmp.resolve("own-run");
+    String log = capture(() -> assertEquals(0, Cli.run(new TrainCommand(), "--data", own.toString(), "--out",
+        out.toString(), "--init-from", model.toString(), "--epochs", "1", "--batch", "2", "--crop", "32x32",
+        "--class-weights", "none", "--lr", "1e-9").code()));
+    assertTrue(log.contains("classifier: 2 of the data's 3 classes carried over from " + model
+        + " (Class 1, class 0); new, starting fresh: puddle"), log);
+    ModelMetadata meta = ModelMetadata.read(out.resolve("model"));
+    ModelSpec spec = ModelSpec.fromArchitecture(meta.architecture(), 3);
+    assertEquals(List.of(0.35f, 16, 16, 16), List.of(spec.widthMultiplier(), spec.outputStride(), spec.asppChannels(),
+        spec.decoderChannels()), "the architecture of the model it started from");
+    try (TrainGraph g = new TrainGraph(ModelSpec.fromArchitecture(ModelMetadata.read(model).architecture(), 2),
+        OptimizerKind.ADAM, 0f, 0.9f, 1)) {
+      float[] before = SavedModelWeights.read(model, g.params().all().values()).get("classifier.weights");
+      float[] after = SavedModelWeights.readAnyShape(out.resolve("model"), "classifier.weights");
+      assertEquals(before.length / 2 * 3, after.length);
+      boolean freshDiffers = false;
+      for (int c = 0; c < before.length / 2; c++) {
+        assertEquals(before[c * 2 + 1], after[c * 3], 1e-5, "Class 1 keeps its row, now first");
+        assertEquals(before[c * 2], after[c * 3 + 2], 1e-5, "class 0 keeps its row, now third");
+        freshDiffers |= Math.abs(after[c * 3 + 1] - before[c * 2]) > 1e-3 && Math.abs(after[c * 3 + 1] - before[c * 2 + 1]) > 1e-3;
+      }
+      assertTrue(freshDiffers, "puddle's row is new");
+    }
   }
 
   private static String train(String... args) throws Exception {

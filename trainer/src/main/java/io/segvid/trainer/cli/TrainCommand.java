@@ -34,20 +34,24 @@ public final class TrainCommand implements Callable<Integer> {
   Path out;
   @Option(names = "--resume", description = "Continue the run in OUT where it stopped (its saved options win).")
   boolean resume;
-  @Option(names = "--init-from", description = "Start from the weights of an exported model (same architecture flags), "
-      + "with a new schedule: fine-tuning or training on.")
+  @Option(names = "--init-from", description = "Start from the weights of an exported model, with a new schedule: "
+      + "fine-tuning, training on, or teaching the shipped model your own classes (its architecture unless flags say "
+      + "otherwise; classifier rows follow the class names, new classes start fresh).")
   Path initFrom;
 
-  @Option(names = "--backbone", defaultValue = "mobilenetv2", description = "mobilenetv2 or resnet50 (default: ${DEFAULT-VALUE}).")
+  // Unset, the architecture is that of the --init-from model (so fine-tuning the shipped model needs no
+  // flags), else the default model's recipe.
+  @Option(names = "--backbone", description = "mobilenetv2 or resnet50 (default: as --init-from's model, else mobilenetv2).")
   String backbone;
-  @Option(names = "--width", defaultValue = "0.5", description = "MobileNetV2 width multiplier (default: ${DEFAULT-VALUE}).")
-  float width;
-  @Option(names = "--output-stride", defaultValue = "16", description = "8 or 16 (default: ${DEFAULT-VALUE}).")
-  int outputStride;
-  @Option(names = "--aspp-channels", defaultValue = "128", description = "ASPP channels (paper: 256; default: ${DEFAULT-VALUE}).")
-  int asppChannels;
-  @Option(names = "--decoder-channels", defaultValue = "128", description = "Decoder channels (default: ${DEFAULT-VALUE}).")
-  int decoderChannels;
+  @Option(names = "--width", description = "MobileNetV2 width multiplier (default: as --init-from's model, else 0.5).")
+  Float width;
+  @Option(names = "--output-stride", description = "8 or 16: 16 is ~0.7x the compute, a little less accurate "
+      + "(default: as --init-from's model, else 8).")
+  Integer outputStride;
+  @Option(names = "--aspp-channels", description = "ASPP channels (paper: 256; default: as --init-from's model, else 128).")
+  Integer asppChannels;
+  @Option(names = "--decoder-channels", description = "Decoder channels (default: as --init-from's model, else 128).")
+  Integer decoderChannels;
 
   // The defaults are the recipe the by-sequence split chose (docs/model.md): 200 epochs of Lovász beat
   // shorter schedules and cross-entropy alone on a drive never trained on.
@@ -132,6 +136,9 @@ public final class TrainCommand implements Callable<Integer> {
       if (resume) System.out.println("nothing to resume in " + out + ": starting a new run");
       options = null;
     }
+    if (initFrom != null && !Files.isDirectory(initFrom)) {
+      throw new IllegalArgumentException("--init-from " + initFrom + " does not exist");
+    }
     ClassTable classes = ClassTable.resolve(data, ignoreId, numClasses);
     if (options == null) options = buildOptions(classes.numClasses());
     else if (options.spec().numClasses() != classes.numClasses()) {
@@ -159,9 +166,6 @@ public final class TrainCommand implements Callable<Integer> {
               ? " (masks of 0 and 255 for two classes? 255 is never learnt: save the class ids, 0 and 1)" : "");
     }
     int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-    if (initFrom != null && !java.nio.file.Files.isDirectory(initFrom)) {
-      throw new IllegalArgumentException("--init-from " + initFrom + " does not exist");
-    }
     List<LabelledImage> selectOn = valSet;
     List<LabelledImage> reportOnly = List.of();
     if (valByPrefix != null && !valByPrefix.isEmpty()) {
@@ -186,14 +190,8 @@ public final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  private TrainOptions buildOptions(int classes) {
-    ModelSpec.Backbone bb = switch (backbone.toLowerCase(Locale.ROOT)) {
-      case "mobilenetv2", "mobilenet_v2", "mobilenet" -> ModelSpec.Backbone.MOBILENETV2;
-      case "resnet50", "resnet-50", "resnet" -> ModelSpec.Backbone.RESNET50;
-      default -> throw new IllegalArgumentException("--backbone must be mobilenetv2 or resnet50, got " + backbone);
-    };
-    ModelSpec spec = new ModelSpec(bb, width, outputStride, classes, asppChannels, decoderChannels,
-        ModelSpec.defaultRates(outputStride));
+  private TrainOptions buildOptions(int classes) throws java.io.IOException {
+    ModelSpec spec = architecture(classes);
     int[] hw = parsePair(crop, "x", "--crop");
     String[] sc = scale.split(":");
     if (sc.length != 2) throw new IllegalArgumentException("--scale must be MIN:MAX, got " + scale);
@@ -227,6 +225,22 @@ public final class TrainCommand implements Callable<Integer> {
     LogitAdjustment.requireStrength(logitAdjustment);
     return new TrainOptions(spec, epochs, batch, hw[0], hw[1], lr, opt, sched, weightDecay, classWeights, aug,
         valEvery, seed, warmupEpochs, bnMomentum, lossKind, ema, maxSide, styleMix, logitAdjustment);
+  }
+
+  /** The flags given, the rest from the --init-from model's metadata (when it has one), else the recipe's. */
+  private ModelSpec architecture(int classes) throws java.io.IOException {
+    io.segvid.inference.ModelMetadata meta = initFrom == null ? null : io.segvid.inference.ModelMetadata.read(initFrom);
+    ModelSpec base = meta == null ? null : ModelSpec.fromArchitecture(meta.architecture(), classes);
+    if (base == null) base = new ModelSpec(ModelSpec.Backbone.MOBILENETV2, 0.5f, 8, classes, 128, 128, ModelSpec.defaultRates(8));
+    ModelSpec.Backbone bb = backbone == null ? base.backbone() : switch (backbone.toLowerCase(Locale.ROOT)) {
+      case "mobilenetv2", "mobilenet_v2", "mobilenet" -> ModelSpec.Backbone.MOBILENETV2;
+      case "resnet50", "resnet-50", "resnet" -> ModelSpec.Backbone.RESNET50;
+      default -> throw new IllegalArgumentException("--backbone must be mobilenetv2 or resnet50, got " + backbone);
+    };
+    int stride = outputStride != null ? outputStride : base.outputStride();
+    return new ModelSpec(bb, width != null ? width : base.widthMultiplier(), stride, classes,
+        asppChannels != null ? asppChannels : base.asppChannels(),
+        decoderChannels != null ? decoderChannels : base.decoderChannels(), ModelSpec.defaultRates(stride));
   }
 
   static int[] parsePair(String s, String sep, String flag) {

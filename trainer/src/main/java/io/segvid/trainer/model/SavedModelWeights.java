@@ -20,25 +20,41 @@ public final class SavedModelWeights {
   private SavedModelWeights() { }
 
   public static Map<String, float[]> read(Path dir, Collection<ParamStore.Param> params) throws IOException {
-    if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) throw new IOException(dir + " is not a SavedModel");
     Map<String, float[]> out = new LinkedHashMap<>();
-    try (SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), "serve")) {
+    try (SavedModelBundle bundle = load(dir)) {
       for (ParamStore.Param p : params) {
-        if (bundle.graph().operation(p.name()) == null) {
-          throw new IOException(dir + " has no variable " + p.name() + ": it was not exported with the same architecture");
+        float[] v = fetch(bundle, dir, p.name());
+        if (v.length != p.size()) {
+          throw new IOException(dir + ": variable " + p.name() + " has " + v.length + " values, the model needs "
+              + java.util.Arrays.toString(p.shape()));
         }
-        try (Result r = bundle.session().runner().fetch(p.name()).run()) {
-          TFloat32 t = (TFloat32) r.get(0);
-          if (t.shape().size() != p.size()) {
-            throw new IOException(dir + ": variable " + p.name() + " has shape " + t.shape() + ", the model needs "
-                + java.util.Arrays.toString(p.shape()));
-          }
-          float[] v = new float[p.size()];
-          t.copyTo(DataBuffers.of(v, false, false));
-          out.put(p.name(), v);
-        }
+        out.put(p.name(), v);
       }
     }
     return out;
+  }
+
+  /** One variable whatever its shape (a classifier with another number of classes), flattened. */
+  public static float[] readAnyShape(Path dir, String name) throws IOException {
+    try (SavedModelBundle bundle = load(dir)) {
+      return fetch(bundle, dir, name);
+    }
+  }
+
+  private static SavedModelBundle load(Path dir) throws IOException {
+    if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) throw new IOException(dir + " is not a SavedModel");
+    return SavedModelBundle.load(dir.toString(), "serve");
+  }
+
+  private static float[] fetch(SavedModelBundle bundle, Path dir, String name) throws IOException {
+    if (bundle.graph().operation(name) == null) {
+      throw new IOException(dir + " has no variable " + name + ": it was not exported with the same architecture");
+    }
+    try (Result r = bundle.session().runner().fetch(name).run()) {
+      TFloat32 t = (TFloat32) r.get(0);
+      float[] v = new float[Math.toIntExact(t.shape().size())];
+      t.copyTo(DataBuffers.of(v, false, false));
+      return v;
+    }
   }
 }

@@ -180,7 +180,8 @@ public final class Trainer {
       return state;
     }
     if (initFrom != null) {
-      graph.loadModel(io.segvid.trainer.model.SavedModelWeights.read(initFrom, graph.params().all().values()));
+      graph.loadModel(StartingWeights.from(initFrom, graph.params().all().values(), classes,
+          graph.freshModelValues(options.seed()), log));
       graph.loadOptimizer(graph.freshOptimizerValues());
       log.printf(Locale.ROOT, "starting from the weights of %s, %,d parameters%n", initFrom, graph.params().parameterCount());
     } else {
