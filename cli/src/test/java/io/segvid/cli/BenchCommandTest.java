@@ -33,7 +33,7 @@ class BenchCommandTest {
     Path small = tmp.resolve("small");
     StringWriter trainErr = new StringWriter();
     assertEquals(0, Segvid.execute(new PrintWriter(trainErr, true), "train", "--data", CAMVID_MINI.toString(),
-        "--out", small.toString(), "--epochs", "1", "--batch", "2", "--crop", "64x64", "--width", "0.35",
+        "--out", small.toString(), "--epochs", "1", "--batch", "2", "--crop", "64x64", "--width", "0.35", "--output-stride", "16",
         "--aspp-channels", "16", "--decoder-channels", "16"), trainErr.toString());
     Path json = tmp.resolve("bench.json");
     StringWriter err = new StringWriter();
