@@ -285,7 +285,7 @@ class TrainCommandTest {
       Files.createSymbolicLink(own.resolve(sub), data.resolve(sub).toAbsolutePath());
     }
     Files.writeString(own.resolve("classes.csv"), "id,name,r,g,b\n0,Class 1,255,0,0\n1,puddle,0,0,255\n2,class 0,0,255,0\n");
-    Path model = tmp.resolve("run/model");
+    Path model = tmp.resolve("adjusted/model");  // with class offsets for its own two classes
     Path out = tmp.resolve("own-run");
     String log = capture(() -> assertEquals(0, Cli.run(new TrainCommand(), "--data", own.toString(), "--out",
         out.toString(), "--init-from", model.toString(), "--epochs", "1", "--batch", "2", "--crop", "32x32",

@@ -230,7 +230,10 @@ public final class TrainCommand implements Callable<Integer> {
   /** The flags given, the rest from the --init-from model's metadata (when it has one), else the recipe's. */
   private ModelSpec architecture(int classes) throws java.io.IOException {
     io.segvid.inference.ModelMetadata meta = initFrom == null ? null : io.segvid.inference.ModelMetadata.read(initFrom);
-    ModelSpec base = meta == null ? null : ModelSpec.fromArchitecture(meta.architecture(), classes);
+    java.util.Map<String, Object> arch = meta == null || meta.architecture() == null ? null
+        : new java.util.HashMap<>(meta.architecture());
+    if (arch != null) arch.remove("class_offsets");  // the model's own classes' offsets; the run computes its own
+    ModelSpec base = ModelSpec.fromArchitecture(arch, classes);
     if (base == null) base = new ModelSpec(ModelSpec.Backbone.MOBILENETV2, 0.5f, 8, classes, 128, 128, ModelSpec.defaultRates(8));
     ModelSpec.Backbone bb = backbone == null ? base.backbone() : switch (backbone.toLowerCase(Locale.ROOT)) {
       case "mobilenetv2", "mobilenet_v2", "mobilenet" -> ModelSpec.Backbone.MOBILENETV2;
