@@ -58,15 +58,40 @@ public final class StartingWeights {
   }
 
   /**
-   * For each of the data's classes, the model's class of the same name (case and spaces ignored), or -1.
-   * Data without names ({@code --num-classes}) as many classes as the model's is taken to use its ids.
+   * Names other data sets give CamVid's classes (Cityscapes, Mapillary, ADE20K, CamVid's own 32-class
+   * release): a user's "sidewalk" starts from the shipped model's "pavement". Any two names of a group match.
+   */
+  private static final List<List<String>> SAME_CLASS = List.of(
+      List.of("pedestrian", "person", "people", "human"),
+      List.of("bicyclist", "cyclist", "rider"),
+      List.of("pavement", "sidewalk", "footpath"),
+      List.of("tree", "trees", "vegetation"),
+      List.of("sign", "traffic sign", "signsymbol", "sign symbol"),
+      List.of("pole", "column pole", "poles"),
+      List.of("car", "cars", "vehicle", "automobile"),
+      List.of("road", "street", "roadway"),
+      List.of("building", "buildings"));
+
+  /**
+   * For each of the data's classes, the model's class of the same name (case, spaces, '_' and '-'
+   * ignored), else of a name of the same class ({@link #SAME_CLASS}), or -1. Data without names
+   * ({@code --num-classes}) and as many classes as the model's is taken to use its ids.
    */
   static int[] sourceRows(List<String> modelNames, List<String> dataNames, boolean dataUnnamed) {
     int[] source = new int[dataNames.size()];
     for (int j = 0; j < source.length; j++) {
       source[j] = dataUnnamed && dataNames.size() == modelNames.size() ? j : modelNames.indexOf(dataNames.get(j));
+      if (source[j] < 0) {
+        List<String> group = groupOf(dataNames.get(j));
+        for (int i = 0; i < modelNames.size() && source[j] < 0; i++) if (group.contains(modelNames.get(i))) source[j] = i;
+      }
     }
     return source;
+  }
+
+  private static List<String> groupOf(String name) {
+    for (List<String> group : SAME_CLASS) if (group.contains(name)) return group;
+    return List.of();
   }
 
   /**
@@ -105,6 +130,6 @@ public final class StartingWeights {
   }
 
   private static List<String> names(List<ClassInfo> classes) {
-    return classes.stream().map(c -> c.name().strip().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ")).toList();
+    return classes.stream().map(c -> c.name().toLowerCase(Locale.ROOT).replaceAll("[\\s_-]+", " ").strip()).toList();
   }
 }
