@@ -25,6 +25,21 @@ public final class StartingWeights {
 
   static final String CLASSIFIER = "classifier.";
 
+  /**
+   * Names other data sets give CamVid's classes (Cityscapes, Mapillary, ADE20K, CamVid's own 32-class
+   * release): a user's "sidewalk" starts from the shipped model's "pavement". Any two names of a group match.
+   */
+  private static final List<List<String>> SAME_CLASS = List.of(
+      List.of("pedestrian", "person", "people", "human"),
+      List.of("bicyclist", "cyclist", "rider"),
+      List.of("pavement", "sidewalk", "footpath"),
+      List.of("tree", "trees", "vegetation"),
+      List.of("sign", "traffic sign", "signsymbol", "sign symbol"),
+      List.of("pole", "column pole", "poles"),
+      List.of("car", "cars", "vehicle", "automobile"),
+      List.of("road", "street", "roadway"),
+      List.of("building", "buildings"));
+
   private StartingWeights() { }
 
   /**
@@ -56,21 +71,6 @@ public final class StartingWeights {
     log.println(summary(model, meta.classes(), classes, source));
     return values;
   }
-
-  /**
-   * Names other data sets give CamVid's classes (Cityscapes, Mapillary, ADE20K, CamVid's own 32-class
-   * release): a user's "sidewalk" starts from the shipped model's "pavement". Any two names of a group match.
-   */
-  private static final List<List<String>> SAME_CLASS = List.of(
-      List.of("pedestrian", "person", "people", "human"),
-      List.of("bicyclist", "cyclist", "rider"),
-      List.of("pavement", "sidewalk", "footpath"),
-      List.of("tree", "trees", "vegetation"),
-      List.of("sign", "traffic sign", "signsymbol", "sign symbol"),
-      List.of("pole", "column pole", "poles"),
-      List.of("car", "cars", "vehicle", "automobile"),
-      List.of("road", "street", "roadway"),
-      List.of("building", "buildings"));
 
   /**
    * For each of the data's classes, the model's class of the same name (case, spaces, '_' and '-'
