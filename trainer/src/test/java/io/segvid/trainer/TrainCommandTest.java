@@ -290,6 +290,8 @@ class TrainCommandTest {
     String log = capture(() -> assertEquals(0, Cli.run(new TrainCommand(), "--data", own.toString(), "--out",
         out.toString(), "--init-from", model.toString(), "--epochs", "1", "--batch", "2", "--crop", "32x32",
         "--class-weights", "none", "--lr", "1e-9").code()));
+    assertTrue(log.contains("architecture (unless given, that of " + model
+        + "): mobilenetv2 width 0.35, output stride 16, ASPP 16, decoder 16 channels"), log);
     assertTrue(log.contains("classifier: 2 of the data's 3 classes carried over from " + model
         + " (Class 1, class 0); new, starting fresh: puddle"), log);
     ModelMetadata meta = ModelMetadata.read(out.resolve("model"));

@@ -241,9 +241,13 @@ public final class TrainCommand implements Callable<Integer> {
       default -> throw new IllegalArgumentException("--backbone must be mobilenetv2 or resnet50, got " + backbone);
     };
     int stride = outputStride != null ? outputStride : base.outputStride();
-    return new ModelSpec(bb, width != null ? width : base.widthMultiplier(), stride, classes,
+    ModelSpec spec = new ModelSpec(bb, width != null ? width : base.widthMultiplier(), stride, classes,
         asppChannels != null ? asppChannels : base.asppChannels(),
         decoderChannels != null ? decoderChannels : base.decoderChannels(), ModelSpec.defaultRates(stride));
+    System.out.printf(Locale.ROOT, "architecture%s: %s width %s, output stride %d, ASPP %d, decoder %d channels%n",
+        arch == null ? "" : " (unless given, that of " + initFrom + ")", spec.backbone().name().toLowerCase(Locale.ROOT),
+        spec.widthMultiplier(), spec.outputStride(), spec.asppChannels(), spec.decoderChannels());
+    return spec;
   }
 
   static int[] parsePair(String s, String sep, String flag) {
