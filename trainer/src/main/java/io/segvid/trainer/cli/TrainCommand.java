@@ -1,5 +1,6 @@
 package io.segvid.trainer.cli;
 
+import io.segvid.inference.ModelMetadata;
 import io.segvid.trainer.data.Augmentation;
 import io.segvid.trainer.data.ClassTable;
 import io.segvid.trainer.data.LabelCheck;
@@ -13,10 +14,13 @@ import io.segvid.trainer.train.OptimizerKind;
 import io.segvid.trainer.train.TrainOptions;
 import io.segvid.trainer.train.Trainer;
 import io.segvid.trainer.train.TrainingState;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -190,7 +194,7 @@ public final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  private TrainOptions buildOptions(int classes) throws java.io.IOException {
+  private TrainOptions buildOptions(int classes) throws IOException {
     ModelSpec spec = architecture(classes);
     int[] hw = parsePair(crop, "x", "--crop");
     String[] sc = scale.split(":");
@@ -228,10 +232,9 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   /** The flags given, the rest from the --init-from model's metadata (when it has one), else the recipe's. */
-  private ModelSpec architecture(int classes) throws java.io.IOException {
-    io.segvid.inference.ModelMetadata meta = initFrom == null ? null : io.segvid.inference.ModelMetadata.read(initFrom);
-    java.util.Map<String, Object> arch = meta == null || meta.architecture() == null ? null
-        : new java.util.HashMap<>(meta.architecture());
+  private ModelSpec architecture(int classes) throws IOException {
+    ModelMetadata meta = initFrom == null ? null : ModelMetadata.read(initFrom);
+    Map<String, Object> arch = meta == null || meta.architecture() == null ? null : new HashMap<>(meta.architecture());
     if (arch != null) arch.remove("class_offsets");  // the model's own classes' offsets; the run computes its own
     ModelSpec base = ModelSpec.fromArchitecture(arch, classes);
     if (base == null) base = new ModelSpec(ModelSpec.Backbone.MOBILENETV2, 0.5f, 8, classes, 128, 128, ModelSpec.defaultRates(8));

@@ -20,11 +20,20 @@ public final class SavedModelWeights {
   private SavedModelWeights() { }
 
   public static Map<String, float[]> read(Path dir, Collection<ParamStore.Param> params) throws IOException {
+    return read(dir, params, name -> false);
+  }
+
+  /**
+   * As {@link #read(Path, Collection)}, but the parameters {@code anyShape} accepts are read whatever
+   * their size (a classifier with another number of classes), flattened, for the caller to fit.
+   */
+  public static Map<String, float[]> read(Path dir, Collection<ParamStore.Param> params,
+      java.util.function.Predicate<String> anyShape) throws IOException {
     Map<String, float[]> out = new LinkedHashMap<>();
     try (SavedModelBundle bundle = load(dir)) {
       for (ParamStore.Param p : params) {
         float[] v = fetch(bundle, dir, p.name());
-        if (v.length != p.size()) {
+        if (v.length != p.size() && !anyShape.test(p.name())) {
           throw new IOException(dir + ": variable " + p.name() + " has " + v.length + " values, the model needs "
               + java.util.Arrays.toString(p.shape()));
         }
@@ -34,7 +43,7 @@ public final class SavedModelWeights {
     return out;
   }
 
-  /** One variable whatever its shape (a classifier with another number of classes), flattened. */
+  /** One variable whatever its shape, flattened. */
   public static float[] readAnyShape(Path dir, String name) throws IOException {
     try (SavedModelBundle bundle = load(dir)) {
       return fetch(bundle, dir, name);

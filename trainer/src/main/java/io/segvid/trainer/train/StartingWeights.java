@@ -52,15 +52,13 @@ public final class StartingWeights {
     List<String> dataNames = names(classes.classes());
     if (meta == null || names(meta.classes()).equals(dataNames)) return SavedModelWeights.read(model, params);
 
-    List<ParamStore.Param> body = new ArrayList<>();
-    List<ParamStore.Param> classifier = new ArrayList<>();
-    for (ParamStore.Param p : params) (p.name().startsWith(CLASSIFIER) ? classifier : body).add(p);
-    Map<String, float[]> values = new LinkedHashMap<>(SavedModelWeights.read(model, body));
-
+    Map<String, float[]> values = new LinkedHashMap<>(SavedModelWeights.read(model, params,
+        name -> name.startsWith(CLASSIFIER)));
     int[] source = sourceRows(names(meta.classes()), dataNames, generic(classes));
     int numSource = meta.numClasses();
-    for (ParamStore.Param p : classifier) {
-      float[] from = SavedModelWeights.readAnyShape(model, p.name());
+    for (ParamStore.Param p : params) {
+      if (!p.name().startsWith(CLASSIFIER)) continue;
+      float[] from = values.get(p.name());
       int numTarget = (int) p.shape()[p.shape().length - 1];
       if (from.length % numSource != 0 || from.length / numSource * numTarget != p.size()) {
         throw new IOException(model + ": variable " + p.name() + " has " + from.length + " values, which do not fit "
