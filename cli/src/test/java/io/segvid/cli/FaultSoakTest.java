@@ -22,6 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
  * frozen (SIGSTOP) and resumed. Per fault: the time from the camera's return (its publisher on the
  * server again) to the first segmented frame the viewer sees that the camera sent after it returned. Per minute: glass-to-glass latency
  * and segvid's resident memory, with the Java heap's committed size beside it (what is left is native).
+ * The report ends with the camera's and the viewer's own timeline (connections, first frames,
+ * failures) beside segvid's log lines, so a slow recovery shows whose time it was. On this test server
+ * a viewer whose request reaches the relaunched server before the camera's holds the camera's ANNOUNCE
+ * until the viewer's request fails (~10 s); recovery is counted from the camera's return, so that wait
+ * is not counted against segvid.
  *
  * <p>CI runs a short version (3 faults). The long soak, ~10 minutes and 24 faults:
  * {@code ./segvid test -pl cli -am -Dtest=FaultSoakTest -Dsurefire.failIfNoSpecifiedTests=false
@@ -95,10 +100,11 @@ class FaultSoakTest {
           running.set(false);
           viewer.join(15_000);
         }
-        String report = report(t0, recoveries, kinds, samples, rss, segvid);
+        String report = report(t0, recoveries, kinds, samples, rss, segvid)
+            + "camera and viewer:\n  " + String.join("\n  ", StampedCamera.EVENTS) + "\n";
         System.out.println(report);
         // segvid's own account of each fault, beside the measured times.
-        segvid.logText().lines().filter(l -> l.matches(".*(reconnect|publishing|no frame for).*")).forEach(System.out::println);
+        segvid.logText().lines().filter(l -> l.matches(".*(reconnect|publish|no frame for).*")).forEach(System.out::println);
         Files.writeString(Path.of("target", "fault-soak.txt"), report);
         for (int i = 0; i < recoveries.size(); i++) {
           assertTrue(recoveries.get(i) <= RECOVERY_BOUND_S, "fault " + (i + 1) + " (" + kinds.get(i) + ") took "

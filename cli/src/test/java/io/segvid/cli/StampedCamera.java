@@ -1,5 +1,10 @@
 package io.segvid.cli;
 
+import java.time.LocalTime;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -22,6 +27,10 @@ final class StampedCamera {
   static final int BITS = 40;
   /** Wall-clock ms of the publisher's latest (re)connection: when the camera is back on the server. */
   static final java.util.concurrent.atomic.AtomicLong CONNECTED = new java.util.concurrent.atomic.AtomicLong();
+  /** What the camera and the viewer did and when (connections, first frames, failures): a slow recovery's timeline. */
+  static final Queue<String> EVENTS = new ConcurrentLinkedQueue<>();
+  /** Each party's last event, to count repeats. */
+  private static final Map<String, Repeat> LAST = new HashMap<>();
   private static final int BLOCK = 16;
 
   /** Called per frame the viewer reads: the stamp's send time and the read time, wall-clock ms. */
@@ -38,6 +47,7 @@ final class StampedCamera {
         return;
       } catch (Exception e) {
         if (!retry && running.get()) throw new IllegalStateException("publisher failed", e);
+        event("camera: " + firstLine(e));
         pause(100);
       }
     }
@@ -50,6 +60,7 @@ final class StampedCamera {
         if (!retry) return;
       } catch (Exception e) {
         if (!retry && running.get()) throw new IllegalStateException("viewer failed", e);
+        event("viewer: " + firstLine(e));
       }
       pause(100);
     }
@@ -84,6 +95,7 @@ final class StampedCamera {
       r.setVideoBitrate(2_000_000);
       r.start();
       CONNECTED.set(System.currentTimeMillis());
+      event("camera: publishing");
       long start = System.nanoTime();
       for (int n = 0; running.get(); n++) {
         long due = start + n * 40_000_000L;
@@ -110,16 +122,53 @@ final class StampedCamera {
       g.setOption("probesize", "100000");
       g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
       g.start();
+      event("viewer: playing");
       Frame f;
+      boolean first = true;
       while (running.get() && (f = g.grabImage()) != null) {
         long now = System.currentTimeMillis();
+        if (first) event("viewer: first frame");
+        first = false;
         long low = read(conv.convert(f));
         // The stamp keeps the low 40 bits of the sender's clock: put the high bits back.
         long sent = (now & ~((1L << BITS) - 1)) | low;
         if (sent > now + 1000) sent -= 1L << BITS;
         if (now - sent >= 0 && now - sent < 60_000) stamp.read(sent, now);
       }
+      if (running.get()) event("viewer: stream ended");
     }
+  }
+
+  /** Adds an event; one the same party just reported again (a refused connection every 100 ms) is counted instead. */
+  private static synchronized void event(String what) {
+    String party = what.substring(0, what.indexOf(':'));
+    Repeat last = LAST.get(party);
+    if (last != null && last.what.equals(what)) {
+      last.times++;
+      return;
+    }
+    LocalTime now = LocalTime.now();
+    if (last != null && last.times > 0) EVENTS.add(now + " " + party + ": the same " + last.times + " more times until now");
+    LAST.put(party, new Repeat(what));
+    EVENTS.add(now + " " + what);
+  }
+
+  private static final class Repeat {
+    final String what;
+    int times;
+
+    Repeat(String what) {
+      this.what = what;
+    }
+  }
+
+  /** The message's first line without FFmpeg's hints ("(For more details, ...)"). */
+  private static String firstLine(Exception e) {
+    String m = String.valueOf(e.getMessage());
+    m = m.lines().findFirst().orElse(m);
+    int hint = m.indexOf(" (Has setFormat");
+    if (hint < 0) hint = m.indexOf(" (For more details");
+    return hint < 0 ? m : m.substring(0, hint);
   }
 
   private static void pause(long millis) {

@@ -37,6 +37,7 @@ public final class RtspSink extends LatestFrameSink {
   private int failures;
   private long retryAtNanos;
   private volatile long connects;
+  private long connectedNanos;
 
   public RtspSink(String url, LiveConfig live) {
     this.url = url;
@@ -76,9 +77,13 @@ public final class RtspSink extends LatestFrameSink {
     try {
       // Timestamps start at the first frame sent on this connection, even one made idle long before:
       // a stream that opens with a gap makes the server and its viewers wait it out.
-      if (startNanos < 0) startNanos = captureNanos;
+      boolean first = startNanos < 0;
+      if (first) startNanos = captureNanos;
       writer.video(views.data(frame), frame.cols() * 3, Math.max(0, captureNanos - startNanos) / 1000);
       failures = 0;
+      if (first && connects > 1) {
+        LOG.info("{}: first frame published {} ms after connecting", name, (System.nanoTime() - connectedNanos) / 1_000_000);
+      }
     } catch (Exception e) {
       disconnect();
       scheduleRetry("publishing to " + name + " failed: " + firstLine(e));
@@ -117,6 +122,7 @@ public final class RtspSink extends LatestFrameSink {
       throw e;
     }
     writer = w;
+    connectedNanos = System.nanoTime();
     startNanos = -1;
     connects++;
     if (connects > 1 || failures > 0) LOG.info("{}: publishing again", name);
