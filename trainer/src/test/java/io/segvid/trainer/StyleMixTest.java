@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.segvid.trainer.data.Augmentation;
-import io.segvid.trainer.data.BatchAssembler;
-import io.segvid.trainer.data.ClassWeights;
-import io.segvid.trainer.data.LabelledImage;
 import io.segvid.trainer.model.Layers;
 import io.segvid.trainer.model.Mode;
 import io.segvid.trainer.model.ParamStore;
@@ -16,7 +12,6 @@ import io.segvid.trainer.model.StyleMix;
 import io.segvid.trainer.train.LossKind;
 import io.segvid.trainer.train.OptimizerKind;
 import io.segvid.trainer.train.TrainGraph;
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
@@ -116,30 +111,9 @@ class StyleMixTest {
 
   @Test
   void trainingStepsWithItLowerTheLoss() {
-    List<LabelledImage> data = TinyModels.twoRegions(8, 48, 64, 3);
-    BatchAssembler assembler = new BatchAssembler(48, 48, new Augmentation(0.8f, 1.2f, true, 0.1f, 0.1f, 0.1f),
-        255, ClassWeights.uniform(2));
     try (TrainGraph graph = new TrainGraph(TinyModels.spec(2), OptimizerKind.ADAM, 1e-4f, 0.9f, 2,
-        LossKind.CROSS_ENTROPY, 1f)) {
-      graph.loadModel(graph.freshModelValues(3));
-      graph.loadOptimizer(graph.freshOptimizerValues());
-      BatchAssembler.Batch probe = assembler.assemble(data.subList(0, 4), new Random(99));
-      float initial;
-      try (TrainingStepTest.Tensors t = new TrainingStepTest.Tensors(probe)) {
-        initial = graph.loss(t.images, t.labels, t.weights);
-      }
-      Random random = new Random(1);
-      for (int step = 1; step <= 40; step++) {
-        try (TrainingStepTest.Tensors t = new TrainingStepTest.Tensors(
-            assembler.assemble(data.subList((step % 2) * 4, (step % 2) * 4 + 4), random))) {
-          graph.step(t.images, t.labels, t.weights, 3e-3f, step);
-        }
-      }
-      float trained;
-      try (TrainingStepTest.Tensors t = new TrainingStepTest.Tensors(probe)) {
-        trained = graph.loss(t.images, t.labels, t.weights);
-      }
-      assertTrue(Float.isFinite(trained) && trained < 0.7f * initial, "loss should fall: " + initial + " -> " + trained);
+        LossKind.CROSS_ENTROPY, 1f, 0f)) {
+      TrainingStepTest.assertFortyStepsLowerTheLoss(graph);
     }
   }
 

@@ -214,17 +214,21 @@ class TrainCommandTest {
     assertFalse(clean.contains("warning"), clean);
   }
 
-  /** --style-mix trains through the command, is kept for --resume, and a value outside 0..1 is one line. */
+  /** --style-mix and --dropout train through the command, are kept for --resume, and a value out of range is one line. */
   @Test
   @Order(7)
-  void styleMixIsARunOption() throws Exception {
+  void styleMixAndDropoutAreRunOptions() throws Exception {
     Path out = tmp.resolve("style");
-    train("--data", data.toString(), "--out", out.toString(), "--epochs", "1", "--style-mix", "0.5");
-    assertEquals(0.5, new ObjectMapper().readTree(out.resolve("checkpoint/options.json").toFile()).get("styleMix").asDouble(),
-        "a resumed run blends as it started");
+    train("--data", data.toString(), "--out", out.toString(), "--epochs", "1", "--style-mix", "0.5", "--dropout", "0.3");
+    JsonNode options = new ObjectMapper().readTree(out.resolve("checkpoint/options.json").toFile());
+    assertEquals(0.5, options.get("styleMix").asDouble(), "a resumed run blends as it started");
+    assertEquals(0.3, options.get("dropout").asDouble(), 1e-6, "a resumed run drops as it started");
     Cli bad = Cli.run(new TrainCommand(), "--data", data.toString(), "--out", tmp.resolve("bad").toString(),
         "--style-mix", "2", "--num-classes", "2");
     assertEquals("--style-mix must be a probability 0..1, got 2.0", bad.err().strip());
+    Cli badDropout = Cli.run(new TrainCommand(), "--data", data.toString(), "--out", tmp.resolve("bad").toString(),
+        "--dropout", "1", "--num-classes", "2");
+    assertEquals("--dropout must be in 0..1 (1 excluded), got 1.0", badDropout.err().strip());
   }
 
   /** --rotate trains through the command, is kept for --resume, and a value outside 0..45 is one line. */

@@ -110,6 +110,10 @@ public final class TrainCommand implements Callable<Integer> {
       + "early feature statistics (per-channel mean and spread: its camera and light) are blended with those of "
       + "another image of the batch while training (MixStyle); serving is unchanged (default: ${DEFAULT-VALUE}).")
   float styleMix;
+  @Option(names = "--dropout", defaultValue = "0", paramLabel = "P", description = "Share of the decoder's features "
+      + "dropped at random in each training step (after the ASPP and the first decoder convolution; a fifth of it "
+      + "before the classifier; the reference decoders use 0.5); serving is unchanged (default: ${DEFAULT-VALUE}).")
+  float dropout;
   @Option(names = "--loss", defaultValue = "lovasz", description = "ce (cross-entropy), focal, or lovasz (cross-entropy plus Lovász-softmax, "
       + "a surrogate of 1 - IoU per class) (default: ${DEFAULT-VALUE}).")
   String loss;
@@ -223,12 +227,13 @@ public final class TrainCommand implements Callable<Integer> {
     if (!classWeights.equals("none") && !classWeights.equals("median-frequency")) {
       io.segvid.trainer.data.ClassWeights.parse(classWeights, classes);
     }
+    if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("--dropout must be in 0..1 (1 excluded), got " + dropout);
     if (!(styleMix >= 0 && styleMix <= 1)) throw new IllegalArgumentException("--style-mix must be a probability 0..1, got " + styleMix);
     if (maxSide != 0 && maxSide < 16) throw new IllegalArgumentException("--max-side must be 0 (keep sizes) or >= 16, got " + maxSide);
     if (ema != 0 && !(ema >= 0.5 && ema < 1)) throw new IllegalArgumentException("--ema must be 0 (off) or in [0.5, 1), got " + ema);
     LogitAdjustment.requireStrength(logitAdjustment);
     return new TrainOptions(spec, epochs, batch, hw[0], hw[1], lr, opt, sched, weightDecay, classWeights, aug,
-        valEvery, seed, warmupEpochs, bnMomentum, lossKind, ema, maxSide, styleMix, logitAdjustment);
+        valEvery, seed, warmupEpochs, bnMomentum, lossKind, ema, maxSide, styleMix, logitAdjustment, dropout);
   }
 
   /** The flags given, the rest from the --init-from model's metadata (when it has one), else the recipe's. */

@@ -25,13 +25,16 @@ public final class DeepLabV3Plus {
 
   public static Outputs build(Ops tf, ParamStore params, ModelSpec spec, Mode mode, float bnMomentum,
                               Operand<TUint8> images) {
-    return build(tf, params, spec, mode, bnMomentum, null, images);
+    return build(tf, params, spec, mode, bnMomentum, null, 0f, images);
   }
 
-  /** {@code styleMix}: fed draws that blend early feature statistics across the batch (TRAIN only; null: none). */
+  /**
+   * {@code styleMix}: fed draws that blend early feature statistics across the batch (TRAIN only; null:
+   * none); {@code dropout}: share of the decoder's features dropped (TRAIN only; 0: none).
+   */
   public static Outputs build(Ops tf, ParamStore params, ModelSpec spec, Mode mode, float bnMomentum,
-                              StyleMix.Inputs styleMix, Operand<TUint8> images) {
-    return build(new Layers(tf, params, mode, bnMomentum, styleMix), spec, images);
+                              StyleMix.Inputs styleMix, float dropout, Operand<TUint8> images) {
+    return build(new Layers(tf, params, mode, bnMomentum, styleMix, dropout), spec, images);
   }
 
   /**
@@ -54,7 +57,9 @@ public final class DeepLabV3Plus {
       case RESNET50 -> Backbones.resNet50(l, x, spec.outputStride());
     };
     boolean separable = spec.backbone() == ModelSpec.Backbone.MOBILENETV2;
-    Operand<TFloat32> aspp = aspp(l, f.high(), f.highChannels(), spec, separable);
+    // Dropout as in the reference decoders (torchvision's ASPP, the common DeepLabV3+ ports): the full
+    // rate on the ASPP output and after the first decoder convolution, a fifth of it before the classifier.
+    Operand<TFloat32> aspp = l.dropout(aspp(l, f.high(), f.highChannels(), spec, separable), 1f);
 
     Operand<TFloat32> low = l.convBnRelu(f.low(), "decoder.low", 1, f.lowChannels(), 48, 1, 1);
     Operand<TFloat32> merged = tf.concat(List.of(l.resizeLike(aspp, low), low), tf.constant(3));
@@ -63,9 +68,11 @@ public final class DeepLabV3Plus {
     Operand<TFloat32> h = separable
         ? l.separableConvBnRelu(merged, "decoder.conv1", mergedChannels, d, 1)
         : l.convBnRelu(merged, "decoder.conv1", 3, mergedChannels, d, 1, 1);
+    h = l.dropout(h, 1f);
     h = separable
         ? l.separableConvBnRelu(h, "decoder.conv2", d, d, 1)
         : l.convBnRelu(h, "decoder.conv2", 3, d, d, 1, 1);
+    h = l.dropout(h, 0.2f);
     Operand<TFloat32> scores = l.conv1x1Bias(h, "classifier", d, spec.numClasses());
     if (spec.classOffsets() != null && l.mode() != Mode.TRAIN) {
       // Per-class constants commute with the bilinear resize (its weights sum to 1): added at 1/4 size.

@@ -15,6 +15,7 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.image.ResizeBilinear;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.op.nn.FusedBatchNorm;
+import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -36,6 +37,10 @@ public final class Layers {
   private final Map<String, float[]> values;
   /** Fed draws that blend early feature statistics across the batch (TRAIN only); null: no blending. */
   private final StyleMix.Inputs styleMix;
+  /** Share of decoder features dropped while training ({@link #dropout}); 0: none. */
+  private final float dropout;
+  /** Each dropout op its own fixed seed pair, so a run's masks repeat. */
+  private int dropoutOps;
 
   public Layers(Ops tf, ParamStore params, Mode mode, float bnMomentum) {
     this(tf, params, mode, bnMomentum, (StyleMix.Inputs) null);
@@ -43,18 +48,25 @@ public final class Layers {
 
   /** TRAIN or INFER; {@code styleMix}: see {@link #mixStyles} (null: none). */
   public Layers(Ops tf, ParamStore params, Mode mode, float bnMomentum, StyleMix.Inputs styleMix) {
-    this(tf, params, mode, bnMomentum, Map.of(), styleMix);
+    this(tf, params, mode, bnMomentum, styleMix, 0f);
+  }
+
+  /** TRAIN or INFER; {@code dropout}: see {@link #dropout} (0: none). */
+  public Layers(Ops tf, ParamStore params, Mode mode, float bnMomentum, StyleMix.Inputs styleMix, float dropout) {
+    this(tf, params, mode, bnMomentum, Map.of(), styleMix, dropout);
     if (mode == Mode.SERVE) throw new IllegalArgumentException("SERVE mode needs the trained values");
   }
 
   /** SERVE mode: {@code values} holds every parameter by name. */
   public Layers(Ops tf, ParamStore params, Mode mode, float bnMomentum, Map<String, float[]> values) {
-    this(tf, params, mode, bnMomentum, values, null);
+    this(tf, params, mode, bnMomentum, values, null, 0f);
   }
 
   private Layers(Ops tf, ParamStore params, Mode mode, float bnMomentum, Map<String, float[]> values,
-                 StyleMix.Inputs styleMix) {
+                 StyleMix.Inputs styleMix, float dropout) {
+    if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
     this.styleMix = styleMix;
+    this.dropout = dropout;
     this.tf = tf;
     this.params = params;
     this.mode = mode;
@@ -81,6 +93,21 @@ public final class Layers {
    */
   public Operand<TFloat32> mixStyles(Operand<TFloat32> x) {
     return mode == Mode.TRAIN && styleMix != null ? StyleMix.apply(tf, x, styleMix) : x;
+  }
+
+  /**
+   * In TRAIN mode, zeroes {@code share} times the configured dropout of x's values at random and scales
+   * the rest by 1/keep (inverted dropout: validation and serving use x as it is); unchanged otherwise.
+   * The mask depends on no weight, so the gradient never reaches the random op.
+   */
+  public Operand<TFloat32> dropout(Operand<TFloat32> x, float share) {
+    float rate = dropout * share;
+    if (mode != Mode.TRAIN || rate <= 0) return x;
+    float keep = 1 - rate;
+    Operand<TFloat32> uniform = tf.random.randomUniform(tf.shape(x), TFloat32.class,
+        RandomUniform.seed(0x5eedL).seed2((long) ++dropoutOps));
+    Operand<TFloat32> kept = tf.stopGradient(tf.math.floor(tf.math.add(uniform, tf.constant(keep))));
+    return tf.math.mul(x, tf.math.mul(kept, tf.constant(1f / keep)));
   }
 
   /** k x k convolution without bias (a batch norm follows). */

@@ -71,15 +71,16 @@ public final class TrainGraph implements AutoCloseable {
 
   public TrainGraph(ModelSpec spec, OptimizerKind optimizer, float weightDecay, float bnMomentum, int threads,
                     LossKind lossKind) {
-    this(spec, optimizer, weightDecay, bnMomentum, threads, lossKind, 0f);
+    this(spec, optimizer, weightDecay, bnMomentum, threads, lossKind, 0f, 0f);
   }
 
   /**
    * {@code styleMix}: probability that a training image's early feature statistics are blended with
-   * another's ({@link StyleMix}); the draws come from a fixed seed, so runs repeat.
+   * another's ({@link StyleMix}); the draws come from a fixed seed, so runs repeat. {@code dropout}: share
+   * of the decoder's features dropped in each training step ({@link io.segvid.trainer.model.Layers#dropout}).
    */
   public TrainGraph(ModelSpec spec, OptimizerKind optimizer, float weightDecay, float bnMomentum, int threads,
-                    LossKind lossKind, float styleMix) {
+                    LossKind lossKind, float styleMix, float dropout) {
     this.optimizer = optimizer;
     Ops tf = Ops.create(graph);
     params = new ParamStore(tf);
@@ -92,7 +93,8 @@ public final class TrainGraph implements AutoCloseable {
 
     this.styleMix = styleMix;
     styleInputs = styleMix > 0 ? StyleMix.Inputs.create(tf) : null;
-    DeepLabV3Plus.Outputs train = DeepLabV3Plus.build(tf, params, spec, Mode.TRAIN, bnMomentum, styleInputs, images);
+    DeepLabV3Plus.Outputs train = DeepLabV3Plus.build(tf, params, spec, Mode.TRAIN, bnMomentum, styleInputs, dropout,
+        images);
     // Per-pixel cross-entropy weighted by class weight; ignored pixels have weight 0 and a zero one-hot row.
     Operand<TFloat32> flatLogits = tf.reshape(train.logits(), tf.constant(new int[] {-1, spec.numClasses()}));
     Operand<TFloat32> oneHot = tf.oneHot(tf.reshape(labels, tf.constant(new int[] {-1})), tf.constant(spec.numClasses()),

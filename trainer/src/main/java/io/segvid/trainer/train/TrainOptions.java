@@ -24,7 +24,8 @@ public record TrainOptions(
     double emaDecay,
     int maxSide,
     float styleMix,
-    float logitAdjustment) {
+    float logitAdjustment,
+    float dropout) {
 
   /** Whether the exported model is the moving average of the weights ({@code --ema}); runs saved before it: no. */
   public boolean averaged() {
@@ -39,6 +40,11 @@ public record TrainOptions(
   /** Probability of blending early feature statistics across the batch; runs saved before the option: 0. */
   public float styleMix() {
     return Math.max(0f, styleMix);
+  }
+
+  /** Share of the decoder's features dropped while training; runs saved before the option: 0. */
+  public float dropout() {
+    return Math.max(0f, dropout);
   }
 
   /** Strength of the logit adjustment at prediction ({@link io.segvid.trainer.model.LogitAdjustment}); runs saved before it: 0. */

@@ -121,7 +121,7 @@ public final class Trainer {
       return t;
     });
     try (TrainGraph graph = new TrainGraph(spec, options.optimizer(), options.weightDecay(),
-        options.bnMomentum(), threads, options.loss(), options.styleMix())) {
+        options.bnMomentum(), threads, options.loss(), options.styleMix(), options.dropout())) {
       TrainingState state = start(graph, resume, initFrom);
       average = startAverage(graph, resume);
       int firstEpoch = state.epoch() + 1;
