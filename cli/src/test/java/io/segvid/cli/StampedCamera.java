@@ -47,7 +47,7 @@ final class StampedCamera {
         return;
       } catch (Exception e) {
         if (!retry && running.get()) throw new IllegalStateException("publisher failed", e);
-        event("camera: " + firstLine(e));
+        event("camera", firstLine(e));
         pause(100);
       }
     }
@@ -60,7 +60,7 @@ final class StampedCamera {
         if (!retry) return;
       } catch (Exception e) {
         if (!retry && running.get()) throw new IllegalStateException("viewer failed", e);
-        event("viewer: " + firstLine(e));
+        event("viewer", firstLine(e));
       }
       pause(100);
     }
@@ -95,7 +95,7 @@ final class StampedCamera {
       r.setVideoBitrate(2_000_000);
       r.start();
       CONNECTED.set(System.currentTimeMillis());
-      event("camera: publishing");
+      event("camera", "publishing");
       long start = System.nanoTime();
       for (int n = 0; running.get(); n++) {
         long due = start + n * 40_000_000L;
@@ -122,12 +122,12 @@ final class StampedCamera {
       g.setOption("probesize", "100000");
       g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
       g.start();
-      event("viewer: playing");
+      event("viewer", "playing");
       Frame f;
       boolean first = true;
       while (running.get() && (f = g.grabImage()) != null) {
         long now = System.currentTimeMillis();
-        if (first) event("viewer: first frame");
+        if (first) event("viewer", "first frame");
         first = false;
         long low = read(conv.convert(f));
         // The stamp keeps the low 40 bits of the sender's clock: put the high bits back.
@@ -135,13 +135,12 @@ final class StampedCamera {
         if (sent > now + 1000) sent -= 1L << BITS;
         if (now - sent >= 0 && now - sent < 60_000) stamp.read(sent, now);
       }
-      if (running.get()) event("viewer: stream ended");
+      if (running.get()) event("viewer", "stream ended");
     }
   }
 
   /** Adds an event; one the same party just reported again (a refused connection every 100 ms) is counted instead. */
-  private static synchronized void event(String what) {
-    String party = what.substring(0, what.indexOf(':'));
+  private static synchronized void event(String party, String what) {
     Repeat last = LAST.get(party);
     if (last != null && last.what.equals(what)) {
       last.times++;
@@ -150,7 +149,7 @@ final class StampedCamera {
     LocalTime now = LocalTime.now();
     if (last != null && last.times > 0) EVENTS.add(now + " " + party + ": the same " + last.times + " more times until now");
     LAST.put(party, new Repeat(what));
-    EVENTS.add(now + " " + what);
+    EVENTS.add(now + " " + party + ": " + what);
   }
 
   private static final class Repeat {

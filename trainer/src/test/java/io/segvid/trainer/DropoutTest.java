@@ -3,7 +3,6 @@ package io.segvid.trainer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.segvid.trainer.model.Layers;
 import io.segvid.trainer.model.Mode;
