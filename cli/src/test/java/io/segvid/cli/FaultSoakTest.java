@@ -23,10 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
  * server again) to the first segmented frame the viewer sees that the camera sent after it returned. Per minute: glass-to-glass latency
  * and segvid's resident memory, with the Java heap's committed size beside it (what is left is native).
  * The report ends with the camera's and the viewer's own timeline (connections, first frames,
- * failures) beside segvid's log lines, so a slow recovery shows whose time it was. On this test server
- * a viewer whose request reaches the relaunched server before the camera's holds the camera's ANNOUNCE
- * until the viewer's request fails (~10 s); recovery is counted from the camera's return, so that wait
- * is not counted against segvid.
+ * failures; a connection that took over a second says how long) beside segvid's log lines, so a slow
+ * recovery shows whose time it was. The camera and the viewer open without JavaCV's global start
+ * lock: with it, a viewer's open waiting ~10 s on the relaunched server held the camera's reconnection
+ * for as long (the server's debug log, GST_DEBUG=rtspclient:5, showed no connection from the camera
+ * until the viewer's open gave up).
  *
  * <p>CI runs a short version (3 faults). The long soak, ~10 minutes and 24 faults:
  * {@code ./segvid test -pl cli -am -Dtest=FaultSoakTest -Dsurefire.failIfNoSpecifiedTests=false

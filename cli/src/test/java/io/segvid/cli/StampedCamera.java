@@ -2,6 +2,7 @@ package io.segvid.cli;
 
 import java.time.LocalTime;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -93,9 +94,14 @@ final class StampedCamera {
       r.setFrameRate(25);
       r.setGopSize(25);
       r.setVideoBitrate(2_000_000);
-      r.start();
+      long connecting = System.nanoTime();
+      try {
+        r.startUnsafe();  // start() holds JavaCV's global FFmpeg lock: a viewer's slow open would hold the camera
+      } catch (Exception e) {
+        throw new Exception(firstLine(e) + slow(connecting), e);
+      }
       CONNECTED.set(System.currentTimeMillis());
-      event("camera", "publishing");
+      event("camera", "publishing" + slow(connecting));
       long start = System.nanoTime();
       for (int n = 0; running.get(); n++) {
         long due = start + n * 40_000_000L;
@@ -121,8 +127,13 @@ final class StampedCamera {
       g.setOption("analyzeduration", "100000");
       g.setOption("probesize", "100000");
       g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
-      g.start();
-      event("viewer", "playing");
+      long connecting = System.nanoTime();
+      try {
+        g.startUnsafe();  // see publishOnce
+      } catch (Exception e) {
+        throw new Exception(firstLine(e) + slow(connecting), e);
+      }
+      event("viewer", "playing" + slow(connecting));
       Frame f;
       boolean first = true;
       while (running.get() && (f = g.grabImage()) != null) {
@@ -159,6 +170,12 @@ final class StampedCamera {
     Repeat(String what) {
       this.what = what;
     }
+  }
+
+  /** How long a connection took, when that was long enough to matter in a timeline (else nothing). */
+  private static String slow(long startedNanos) {
+    long ms = (System.nanoTime() - startedNanos) / 1_000_000;
+    return ms < 1000 ? "" : String.format(Locale.ROOT, " (after %.1f s connecting)", ms / 1000.0);
   }
 
   /** The message's first line without FFmpeg's hints ("(For more details, ...)"). */
