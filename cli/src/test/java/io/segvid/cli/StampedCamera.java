@@ -94,14 +94,9 @@ final class StampedCamera {
       r.setFrameRate(25);
       r.setGopSize(25);
       r.setVideoBitrate(2_000_000);
-      long connecting = System.nanoTime();
-      try {
-        r.startUnsafe();  // start() holds JavaCV's global FFmpeg lock: a viewer's slow open would hold the camera
-      } catch (Exception e) {
-        throw new Exception(firstLine(e) + slow(connecting), e);
-      }
+      String took = timed(r::startUnsafe);  // start() holds JavaCV's global FFmpeg lock: a viewer's slow open would hold the camera
       CONNECTED.set(System.currentTimeMillis());
-      event("camera", "publishing" + slow(connecting));
+      event("camera", "publishing" + took);
       long start = System.nanoTime();
       for (int n = 0; running.get(); n++) {
         long due = start + n * 40_000_000L;
@@ -127,13 +122,8 @@ final class StampedCamera {
       g.setOption("analyzeduration", "100000");
       g.setOption("probesize", "100000");
       g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
-      long connecting = System.nanoTime();
-      try {
-        g.startUnsafe();  // see publishOnce
-      } catch (Exception e) {
-        throw new Exception(firstLine(e) + slow(connecting), e);
-      }
-      event("viewer", "playing" + slow(connecting));
+      String took = timed(g::startUnsafe);  // see publishOnce
+      event("viewer", "playing" + took);
       Frame f;
       boolean first = true;
       while (running.get() && (f = g.grabImage()) != null) {
@@ -172,7 +162,22 @@ final class StampedCamera {
     }
   }
 
-  /** How long a connection took, when that was long enough to matter in a timeline (else nothing). */
+  /** A connection's opening step. */
+  private interface Opening {
+    void run() throws Exception;
+  }
+
+  /** Runs an opening; how long it took, when long enough to matter in a timeline, ends its success text or its failure. */
+  private static String timed(Opening opening) throws Exception {
+    long started = System.nanoTime();
+    try {
+      opening.run();
+    } catch (Exception e) {
+      throw new Exception(firstLine(e) + slow(started), e);
+    }
+    return slow(started);
+  }
+
   private static String slow(long startedNanos) {
     long ms = (System.nanoTime() - startedNanos) / 1_000_000;
     return ms < 1000 ? "" : String.format(Locale.ROOT, " (after %.1f s connecting)", ms / 1000.0);
