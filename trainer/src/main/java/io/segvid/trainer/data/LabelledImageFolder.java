@@ -2,6 +2,7 @@ package io.segvid.trainer.data;
 
 import static org.bytedeco.opencv.global.opencv_core.minMaxLoc;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_IGNORE_ORIENTATION;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_UNCHANGED;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
@@ -115,9 +116,16 @@ public final class LabelledImageFolder {
     return bytes(dst);
   }
 
-  /** Reads an image file as RGB bytes; the Mat's size goes into {@code sizeOut} as {rows, cols}. */
+  /**
+   * Reads an image file as RGB bytes, turned as its EXIF orientation says (as viewers show a phone's
+   * photo); the size goes into {@code sizeOut} as {rows, cols}.
+   */
   public static byte[] readRgb(Path file, int[] sizeOut) throws IOException {
-    try (Mat bgr = imread(file.toString(), IMREAD_COLOR); Mat rgb = new Mat()) {
+    return readRgb(file, sizeOut, IMREAD_COLOR);
+  }
+
+  private static byte[] readRgb(Path file, int[] sizeOut, int flags) throws IOException {
+    try (Mat bgr = imread(file.toString(), flags); Mat rgb = new Mat()) {
       if (bgr.empty()) throw new IOException("cannot decode image " + file);
       cvtColor(bgr, rgb, COLOR_BGR2RGB);
       sizeOut[0] = rgb.rows();
@@ -126,15 +134,27 @@ public final class LabelledImageFolder {
     }
   }
 
-  /** Reads one pair; a mask of another size than its image is refused by name. */
+  /**
+   * Reads one pair; a mask of another size than its image is refused by name. The image is read turned
+   * by its EXIF orientation, unless only its pixels as stored match the mask: a labelling tool that
+   * ignored the tag drew the mask on those (a half turn leaves the sizes equal and cannot be told).
+   */
   public static LabelledImage read(Pair pair, MaskColours colours) throws IOException {
     String name = pair.name();
     Path imageFile = pair.image();
     Path maskFile = pair.mask();
-    int[] size = new int[2];
-    byte[] rgb = readRgb(imageFile, size);
     int[] maskSize = new int[2];
     byte[] labels = readLabels(maskFile, maskSize, colours);
+    int[] size = new int[2];
+    byte[] rgb = readRgb(imageFile, size);
+    if ((maskSize[0] != size[0] || maskSize[1] != size[1]) && maskSize[0] == size[1] && maskSize[1] == size[0]) {
+      int[] storedSize = new int[2];
+      byte[] stored = readRgb(imageFile, storedSize, IMREAD_COLOR | IMREAD_IGNORE_ORIENTATION);
+      if (storedSize[0] == maskSize[0] && storedSize[1] == maskSize[1]) {
+        rgb = stored;
+        size = storedSize;
+      }
+    }
     if (maskSize[0] != size[0] || maskSize[1] != size[1]) {
       throw new IOException("mask " + maskFile + " is " + maskSize[1] + "x" + maskSize[0] + " but its image is "
           + size[1] + "x" + size[0]);
