@@ -84,6 +84,7 @@ class TrainCommandTest {
     assertTrue(Files.isRegularFile(out.resolve("model/saved_model.pb")), log);
     assertEquals(2, ModelMetadata.read(out.resolve("model")).numClasses());
     assertEquals(2, new ObjectMapper().readTree(out.resolve("checkpoint/state.json").toFile()).get("epoch").asInt());
+    assertEquals(0.002, savedLearningRate(out), 1e-9, "from scratch, the recipe's rate");
     assertEquals(1 + 2, Files.readAllLines(out.resolve("curves.csv")).size(), "a header and one row per epoch");
     assertTrue(Files.size(out.resolve("curves.png")) > 1000);
     assertEquals(java.util.Set.of(), ServingGraphTest.forbiddenOpsOnServingPath(out.resolve("model")));
@@ -110,8 +111,9 @@ class TrainCommandTest {
   void initFromStartsANewRunFromAnExportedModelAndEvaluateScoresIt() throws Exception {
     Path out = tmp.resolve("finetune");
     String log = train("--data", data.toString(), "--val", data.toString(), "--out", out.toString(), "--epochs", "1",
-        "--init-from", tmp.resolve("run/model").toString(), "--lr", "1e-4");
+        "--init-from", tmp.resolve("run/model").toString());
     assertTrue(log.contains("starting from the weights of " + tmp.resolve("run/model")), log);
+    assertEquals(0.001, savedLearningRate(out), 1e-9, "a fine-tune's default rate");
     String eval = capture(() -> assertEquals(0, Cli.run(new EvaluateCommand(), "--model", out.resolve("model").toString(),
         "--data", data.toString()).code()));
     assertTrue(eval.contains("mIoU") && eval.contains("ms/frame") && eval.contains("GFLOP/s"), eval);
@@ -315,6 +317,10 @@ class TrainCommandTest {
       }
       assertTrue(freshDiffers, "puddle's row is new");
     }
+  }
+
+  private static double savedLearningRate(Path run) throws Exception {
+    return new ObjectMapper().readTree(run.resolve("checkpoint/options.json").toFile()).get("learningRate").asDouble();
   }
 
   private static String train(String... args) throws Exception {
