@@ -50,7 +50,8 @@ public record ModelMetadata(
     outputKey = outputKey == null ? "classes" : outputKey;
     inputScaling = inputScaling == null ? InputScaling.NONE : inputScaling;
     outputKind = outputKind == null ? OutputKind.CLASSES : outputKind;
-    architecture = architecture == null ? null : Map.copyOf(architecture);
+    // Insertion order, not Map.copyOf's per-run order: the same model writes the same file every time.
+    architecture = architecture == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(architecture));
   }
 
   @JsonIgnore
