@@ -1,11 +1,18 @@
 package io.segvid.trainer;
 
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
+
 import io.segvid.inference.ModelMetadata;
 import io.segvid.trainer.data.LabelledImage;
 import io.segvid.trainer.model.ModelSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
 
 /** Small models and synthetic data for tests that need the real graph but not real training time. */
 final class TinyModels {
@@ -43,5 +50,27 @@ final class TinyModels {
       out.add(new LabelledImage("img" + n, h, w, rgb, labels));
     }
     return out;
+  }
+
+  /** Six 40x48 {@link #twoRegions} pairs written as images/fN.png and masks/fN.png under {@code dir}. */
+  static Path writeTwoRegions(Path dir) throws java.io.IOException {
+    Files.createDirectories(dir.resolve("images"));
+    Files.createDirectories(dir.resolve("masks"));
+    List<LabelledImage> set = twoRegions(6, 40, 48, 3);
+    for (int i = 0; i < set.size(); i++) {
+      LabelledImage img = set.get(i);
+      byte[] bgr = img.rgb().clone();
+      for (int p = 0; p < bgr.length; p += 3) {
+        byte red = bgr[p];
+        bgr[p] = bgr[p + 2];
+        bgr[p + 2] = red;
+      }
+      try (Mat m = new Mat(img.height(), img.width(), opencv_core.CV_8UC3, new BytePointer(bgr));
+           Mat l = new Mat(img.height(), img.width(), opencv_core.CV_8UC1, new BytePointer(img.labels()))) {
+        imwrite(dir.resolve("images/f" + i + ".png").toString(), m);
+        imwrite(dir.resolve("masks/f" + i + ".png").toString(), l);
+      }
+    }
+    return dir;
   }
 }

@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,24 +52,7 @@ class TrainCommandTest {
 
   @BeforeAll
   static void writeData() throws Exception {
-    data = tmp.resolve("data");
-    Files.createDirectories(data.resolve("images"));
-    Files.createDirectories(data.resolve("masks"));
-    List<LabelledImage> set = TinyModels.twoRegions(6, 40, 48, 3);
-    for (int i = 0; i < set.size(); i++) {
-      LabelledImage img = set.get(i);
-      byte[] bgr = img.rgb().clone();
-      for (int p = 0; p < bgr.length; p += 3) {
-        byte r = bgr[p];
-        bgr[p] = bgr[p + 2];
-        bgr[p + 2] = r;
-      }
-      try (Mat m = new Mat(img.height(), img.width(), opencv_core.CV_8UC3, new BytePointer(bgr));
-           Mat l = new Mat(img.height(), img.width(), opencv_core.CV_8UC1, new BytePointer(img.labels()))) {
-        imwrite(data.resolve("images/f" + i + ".png").toString(), m);
-        imwrite(data.resolve("masks/f" + i + ".png").toString(), l);
-      }
-    }
+    data = TinyModels.writeTwoRegions(tmp.resolve("data"));
   }
 
   @Test

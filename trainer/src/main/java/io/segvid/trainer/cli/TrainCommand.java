@@ -54,6 +54,9 @@ public final class TrainCommand implements Callable<Integer> {
   Integer outputStride;
   @Option(names = "--aspp-channels", description = "ASPP channels (paper: 256; default: as --init-from's model, else 128).")
   Integer asppChannels;
+  @Option(names = "--aspp-rates", split = ",", paramLabel = "R", description = "The three atrous rates of ASPP "
+      + "(default: as --init-from's model, else the paper's: 12,24,36 at output stride 8, 6,12,18 at 16).")
+  List<Integer> asppRates;
   @Option(names = "--decoder-channels", description = "Decoder channels (default: as --init-from's model, else 128).")
   Integer decoderChannels;
 
@@ -253,12 +256,20 @@ public final class TrainCommand implements Callable<Integer> {
       default -> throw new IllegalArgumentException("--backbone must be mobilenetv2 or resnet50, got " + backbone);
     };
     int stride = outputStride != null ? outputStride : base.outputStride();
+    // The base's rates belong to its output stride; another stride takes the paper's rates for it.
+    List<Integer> rates = asppRates != null ? asppRates
+        : stride == base.outputStride() ? base.asppRates() : ModelSpec.defaultRates(stride);
+    if (rates.size() != 3 || rates.stream().anyMatch(r -> r == null || r < 1)) {
+      throw new IllegalArgumentException("--aspp-rates must be three rates >= 1, e.g. 12,24,36; got " + rates);
+    }
     ModelSpec spec = new ModelSpec(bb, width != null ? width : base.widthMultiplier(), stride, classes,
         asppChannels != null ? asppChannels : base.asppChannels(),
-        decoderChannels != null ? decoderChannels : base.decoderChannels(), ModelSpec.defaultRates(stride));
-    System.out.printf(Locale.ROOT, "architecture%s: %s width %s, output stride %d, ASPP %d, decoder %d channels%n",
-        arch == null ? "" : " (unless given, that of " + initFrom + ")", spec.backbone().name().toLowerCase(Locale.ROOT),
-        spec.widthMultiplier(), spec.outputStride(), spec.asppChannels(), spec.decoderChannels());
+        decoderChannels != null ? decoderChannels : base.decoderChannels(), rates);
+    System.out.printf(Locale.ROOT, "architecture%s: %s width %s, output stride %d, ASPP %d, decoder %d channels, "
+        + "ASPP rates %s%n", arch == null ? "" : " (unless given, that of " + initFrom + ")",
+        spec.backbone().name().toLowerCase(Locale.ROOT), spec.widthMultiplier(), spec.outputStride(),
+        spec.asppChannels(), spec.decoderChannels(),
+        spec.asppRates().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("/")));
     return spec;
   }
 

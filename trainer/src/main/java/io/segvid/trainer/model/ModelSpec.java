@@ -30,7 +30,9 @@ public record ModelSpec(
     if (widthMultiplier <= 0f) throw new IllegalArgumentException("width multiplier must be > 0");
     if (asppChannels < 8 || decoderChannels < 8) throw new IllegalArgumentException("ASPP/decoder channels must be >= 8");
     asppRates = List.copyOf(asppRates);
-    if (asppRates.size() != 3) throw new IllegalArgumentException("ASPP needs three atrous rates");
+    if (asppRates.size() != 3 || asppRates.stream().anyMatch(r -> r < 1)) {
+      throw new IllegalArgumentException("ASPP needs three atrous rates >= 1, got " + asppRates);
+    }
     if (classOffsets != null) {
       if (classOffsets.size() != numClasses) {
         throw new IllegalArgumentException("need one class offset per class (" + numClasses + "), got " + classOffsets.size());
@@ -67,10 +69,13 @@ public record ModelSpec(
     int outputStride = ((Number) arch.get("output_stride")).intValue();
     List<Float> offsets = arch.get("class_offsets") instanceof List<?> list
         ? list.stream().map(v -> ((Number) v).floatValue()).toList() : null;
+    // Models exported before the rates were recorded used the paper's for their output stride.
+    List<Integer> rates = arch.get("aspp_rates") instanceof List<?> list
+        ? list.stream().map(v -> ((Number) v).intValue()).toList() : defaultRates(outputStride);
     return new ModelSpec(Backbone.valueOf(arch.get("backbone").toString().toUpperCase(java.util.Locale.ROOT)),
         ((Number) arch.getOrDefault("width_multiplier", 1.0)).floatValue(), outputStride, numClasses,
         ((Number) arch.get("aspp_channels")).intValue(), ((Number) arch.get("decoder_channels")).intValue(),
-        defaultRates(outputStride), offsets);
+        rates, offsets);
   }
 
   /** What {@link #fromArchitecture} reads back. */
@@ -82,6 +87,7 @@ public record ModelSpec(
     arch.put("output_stride", outputStride);
     arch.put("aspp_channels", asppChannels);
     arch.put("decoder_channels", decoderChannels);
+    arch.put("aspp_rates", asppRates);
     if (classOffsets != null) arch.put("class_offsets", classOffsets);
     return arch;
   }
