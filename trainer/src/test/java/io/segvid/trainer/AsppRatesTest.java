@@ -67,12 +67,14 @@ class AsppRatesTest {
   }
 
   @Test
-  void aModelExportedBeforeTheRatesWereRecordedReadsThePapersRates() {
+  void onlyRatesOtherThanThePapersAreRecorded() {
     Map<String, Object> arch = new HashMap<>(new ModelSpec(ModelSpec.Backbone.MOBILENETV2, 0.5f, 8, 11, 128, 128,
         List.of(1, 2, 3)).architecture());
     assertEquals(List.of(1, 2, 3), ModelSpec.fromArchitecture(arch, 11).asppRates());
     arch.remove("aspp_rates");
     assertEquals(List.of(12, 24, 36), ModelSpec.fromArchitecture(arch, 11).asppRates());
+    assertEquals(arch, new ModelSpec(ModelSpec.Backbone.MOBILENETV2, 0.5f, 8, 11, 128, 128, ModelSpec.defaultRates(8))
+        .architecture(), "the paper's rates are not written, so older models re-export to the same metadata");
   }
 
   private static ModelSpec spec(Path model) throws Exception {

@@ -87,7 +87,8 @@ public record ModelSpec(
     arch.put("output_stride", outputStride);
     arch.put("aspp_channels", asppChannels);
     arch.put("decoder_channels", decoderChannels);
-    arch.put("aspp_rates", asppRates);
+    // Only when not the paper's: models exported before the key existed re-export to the same metadata.
+    if (!asppRates.equals(defaultRates(outputStride))) arch.put("aspp_rates", asppRates);
     if (classOffsets != null) arch.put("class_offsets", classOffsets);
     return arch;
   }
