@@ -7,9 +7,6 @@ import io.segvid.inference.ModelMetadata;
 import io.segvid.trainer.cli.OptimizeCommand;
 import io.segvid.trainer.cli.TrainCommand;
 import io.segvid.trainer.model.ModelSpec;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -101,15 +98,9 @@ class AsppRatesTest {
   private static String train(String... args) {
     String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(TINY))
         .toArray(String[]::new);
-    PrintStream old = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-    try {
+    return Cli.printed(() -> {
       Cli r = Cli.run(new TrainCommand(), all);
       assertEquals(0, r.code(), r.err());
-    } finally {
-      System.setOut(old);
-    }
-    return buf.toString(StandardCharsets.UTF_8);
+    });
   }
 }

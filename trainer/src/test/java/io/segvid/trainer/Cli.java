@@ -18,4 +18,17 @@ record Cli(int code, String err) {
     });
     return new Cli(cli.execute(args), err.toString());
   }
+
+  /** What {@code body} prints to standard output (commands report progress and results there). */
+  static String printed(Runnable body) {
+    java.io.PrintStream old = System.out;
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      body.run();
+    } finally {
+      System.setOut(old);
+    }
+    return buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
 }

@@ -183,16 +183,10 @@ class SegmentImagesTest {
   }
 
   private static String evaluateCli(Path data) {
-    java.io.PrintStream old = System.out;
-    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
-    System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
-    try {
+    return Cli.printed(() -> {
       Cli r = Cli.run(new EvaluateCommand(), "--model", MODEL.toString(), "--data", data.toString());
       assertEquals(0, r.code(), r.err());
-    } finally {
-      System.setOut(old);
-    }
-    return buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+    });
   }
 
   private static byte[] maskBytes(Path png, int h, int w) {

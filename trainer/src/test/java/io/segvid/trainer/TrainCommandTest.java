@@ -18,9 +18,6 @@ import io.segvid.trainer.model.SavedModelWeights;
 import io.segvid.trainer.model.WeightFile;
 import io.segvid.trainer.train.OptimizerKind;
 import io.segvid.trainer.train.TrainGraph;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -96,10 +93,10 @@ class TrainCommandTest {
         "--init-from", tmp.resolve("run/model").toString());
     assertTrue(log.contains("starting from the weights of " + tmp.resolve("run/model")), log);
     assertEquals(0.001, savedLearningRate(out), 1e-9, "a fine-tune's default rate");
-    String eval = capture(() -> assertEquals(0, Cli.run(new EvaluateCommand(), "--model", out.resolve("model").toString(),
+    String eval = Cli.printed(() -> assertEquals(0, Cli.run(new EvaluateCommand(), "--model", out.resolve("model").toString(),
         "--data", data.toString()).code()));
     assertTrue(eval.contains("mIoU") && eval.contains("ms/frame") && eval.contains("GFLOP/s"), eval);
-    String one = capture(() -> assertEquals(0, Cli.run(new EvaluateCommand(), "--model", out.resolve("model").toString(),
+    String one = Cli.printed(() -> assertEquals(0, Cli.run(new EvaluateCommand(), "--model", out.resolve("model").toString(),
         "--data", data.toString(), "--prefix", "f1,f3", "--report", tmp.resolve("report.json").toString()).code()));
     assertTrue(one.contains("images         2"), "only the images with those prefixes are scored: " + one);
     JsonNode report = new ObjectMapper().readTree(tmp.resolve("report.json").toFile());
@@ -241,7 +238,7 @@ class TrainCommandTest {
     String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("--data", data.toString(), "--val",
         data.toString(), "--out", out.toString(), "--epochs", "1", "--logit-adjustment", "0.5"),
         java.util.Arrays.stream(weighted)).toArray(String[]::new);
-    String log = capture(() -> assertEquals(0, Cli.run(new TrainCommand(), args).code()));
+    String log = Cli.printed(() -> assertEquals(0, Cli.run(new TrainCommand(), args).code()));
     var weights = Pattern.compile("class weights: \\[([0-9.E-]+), ([0-9.E-]+)]").matcher(log);
     assertTrue(weights.find() && Float.parseFloat(weights.group(1)) != Float.parseFloat(weights.group(2)), log);
     JsonNode offsets = new ObjectMapper().readTree(out.resolve("model/segvid-model.json").toFile())
@@ -251,7 +248,7 @@ class TrainCommandTest {
     }
     var validated = Pattern.compile("epoch 1 val mIoU ([0-9.]+)").matcher(log);
     assertTrue(validated.find(), log);
-    String eval = capture(() -> assertEquals(0, Cli.run(new EvaluateCommand(), "--model", out.resolve("model").toString(),
+    String eval = Cli.printed(() -> assertEquals(0, Cli.run(new EvaluateCommand(), "--model", out.resolve("model").toString(),
         "--data", data.toString()).code()));
     var served = Pattern.compile("mIoU +([0-9.]+)").matcher(eval);
     assertTrue(served.find(), eval);
@@ -275,7 +272,7 @@ class TrainCommandTest {
     Files.writeString(own.resolve("classes.csv"), "id,name,r,g,b\n0,Class 1,255,0,0\n1,puddle,0,0,255\n2,class 0,0,255,0\n");
     Path model = tmp.resolve("adjusted/model");  // with class offsets for its own two classes
     Path out = tmp.resolve("own-run");
-    String log = capture(() -> assertEquals(0, Cli.run(new TrainCommand(), "--data", own.toString(), "--out",
+    String log = Cli.printed(() -> assertEquals(0, Cli.run(new TrainCommand(), "--data", own.toString(), "--out",
         out.toString(), "--init-from", model.toString(), "--epochs", "1", "--batch", "2", "--crop", "32x32",
         "--class-weights", "none", "--lr", "1e-9").code()));
     assertTrue(log.contains("architecture (unless given, that of " + model
@@ -309,23 +306,11 @@ class TrainCommandTest {
     String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(TINY))
         .toArray(String[]::new);
     String[] err = new String[1];
-    String out = capture(() -> {
+    String out = Cli.printed(() -> {
       Cli r = Cli.run(new TrainCommand(), all);
       err[0] = r.err();
       assertEquals(0, r.code(), r.err());
     });
     return out + err[0];
-  }
-
-  private static String capture(Runnable r) {
-    PrintStream old = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-    try {
-      r.run();
-    } finally {
-      System.setOut(old);
-    }
-    return buf.toString(StandardCharsets.UTF_8);
   }
 }

@@ -259,7 +259,7 @@ public final class TrainCommand implements Callable<Integer> {
     // The base's rates belong to its output stride; another stride takes the paper's rates for it.
     List<Integer> rates = asppRates != null ? asppRates
         : stride == base.outputStride() ? base.asppRates() : ModelSpec.defaultRates(stride);
-    if (rates.size() != 3 || rates.stream().anyMatch(r -> r == null || r < 1)) {
+    if (rates.size() != 3 || rates.stream().anyMatch(r -> r < 1)) {
       throw new IllegalArgumentException("--aspp-rates must be three rates >= 1, e.g. 12,24,36; got " + rates);
     }
     ModelSpec spec = new ModelSpec(bb, width != null ? width : base.widthMultiplier(), stride, classes,
