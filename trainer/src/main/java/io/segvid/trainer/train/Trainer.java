@@ -125,16 +125,20 @@ public final class Trainer {
       TrainingState state = start(graph, resume, initFrom);
       average = startAverage(graph, resume);
       int firstEpoch = state.epoch() + 1;
-      long sittingStarted = System.nanoTime();
+      TimeLeft timeLeft = new TimeLeft();
       for (int epoch = firstEpoch; epoch <= options.epochs(); epoch++) {
         long started = System.nanoTime();
         Epoch trained = trainEpoch(graph, epoch, state.step(), stepsPerEpoch, lr, assembler, prefetch);
         double seconds = (System.nanoTime() - started) / 1e9;
+        double validationSeconds = 0;
         double miou = Double.NaN;
         int bestEpoch = state.bestEpoch();
         double best = state.bestMiou();
         if (!val.isEmpty() && (epoch % options.valEvery() == 0 || epoch == options.epochs())) {
+          long validationStarted = System.nanoTime();
           miou = validateAll(graph, epoch);
+          validationSeconds = (System.nanoTime() - validationStarted) / 1e9;
+          timeLeft.validated(validationSeconds);
           if (miou > best) {
             best = miou;
             bestEpoch = epoch;
@@ -148,10 +152,12 @@ public final class Trainer {
         state = new TrainingState(epoch, trained.step(), best, bestEpoch, state.seconds() + seconds);
         checkpoint(graph, state);
         curves.add(new TrainingCurves.Row(epoch, trained.meanLoss(), trained.lastLr(), miou, imgPerSec));
-        // The pace of this sitting only: a resumed run may be on another machine or beside other work.
-        double sittingSecondsPerEpoch = (System.nanoTime() - sittingStarted) / 1e9 / (epoch - firstEpoch + 1);
-        String left = epoch < options.epochs()
-            ? String.format(Locale.ROOT, ", ~%.0f min left", sittingSecondsPerEpoch * (options.epochs() - epoch) / 60) : "";
+        // Training, exports and the checkpoint: the time every epoch costs.
+        timeLeft.trained((System.nanoTime() - started) / 1e9 - validationSeconds);
+        // This sitting's recent pace only: a resumed run may be on another machine or beside other work.
+        int validationsLeft = val.isEmpty() ? 0 : TimeLeft.validationsAfter(epoch, options.epochs(), options.valEvery());
+        String left = epoch < options.epochs() ? String.format(Locale.ROOT, ", ~%.0f min left",
+            timeLeft.seconds(options.epochs() - epoch, validationsLeft) / 60) : "";
         log.printf(Locale.ROOT, "epoch %d/%d loss %.4f %.1f img/s %.0fs (total %.1f min%s)%n", epoch, options.epochs(),
             trained.meanLoss(), imgPerSec, seconds, state.seconds() / 60, left);
       }
