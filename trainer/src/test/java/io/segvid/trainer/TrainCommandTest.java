@@ -58,6 +58,8 @@ class TrainCommandTest {
     Path out = tmp.resolve("run");
     String log = train("--data", data.toString(), "--val", data.toString(), "--out", out.toString(), "--epochs", "2");
     assertTrue(log.contains("epoch 2 val mIoU"), log);
+    assertTrue(log.contains("warning: 6 of 6 validation images are named like 6 training images but for their frame"
+        + " number (f): if they are frames of the same videos"), "val cut from the training videos is warned about: " + log);
     assertTrue(Pattern.compile("epoch 1/2 loss .* min left\\)").matcher(log).find(), "the time left is told: " + log);
     assertFalse(Pattern.compile("epoch 2/2 loss .* left").matcher(log).find(), "nothing is left after the last epoch");
     assertTrue(Files.isRegularFile(out.resolve("model/saved_model.pb")), log);
@@ -213,6 +215,14 @@ class TrainCommandTest {
   }
 
   /** --rotate trains through the command, is kept for --resume, and a value outside 0..45 is one line. */
+  @Test
+  void aVideoHeldOutOfTrainingIsNotWarnedAbout() throws Exception {
+    String log = train("--data", data.toString(), "--val", data.toString(), "--val-by-prefix", "f0", "--out",
+        tmp.resolve("held-out").toString(), "--epochs", "1");
+    assertTrue(log.contains("held out 1 images of f0 for validation"), log);
+    assertFalse(log.contains("validation images are named like"), log);
+  }
+
   @Test
   @Order(8)
   void rotateIsARunOption() throws Exception {

@@ -7,6 +7,7 @@ import io.segvid.trainer.data.LabelCheck;
 import io.segvid.trainer.data.LabelledImage;
 import io.segvid.trainer.data.LabelledImageFolder;
 import io.segvid.trainer.data.MaskColours;
+import io.segvid.trainer.data.VideoStems;
 import io.segvid.trainer.model.LogitAdjustment;
 import io.segvid.trainer.model.ModelSpec;
 import io.segvid.trainer.train.LearningRate;
@@ -190,6 +191,7 @@ public final class TrainCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "held out %d images of %s for validation (selects the best model); training on %d%n",
           selectOn.size(), String.join(",", valByPrefix), train.size());
     }
+    if (reportOnly.isEmpty()) warnOfSharedVideos(train, selectOn);
     String selecting = reportOnly.isEmpty() && selectOn == valSet ? "val" : "held-out";
     TrainingState end = new Trainer(options, classes, train, selectOn, out, System.out, t)
         .selectingOn(selecting).report("val", reportOnly)
@@ -202,6 +204,20 @@ public final class TrainCommand implements Callable<Integer> {
           end.epoch(), end.seconds() / 60, selecting, end.bestMiou(), end.bestEpoch(), out.resolve("model"));
     }
     return 0;
+  }
+
+  /** Validation frames of the training videos make the selection reward memorising: say so, and what to do. */
+  private static void warnOfSharedVideos(List<LabelledImage> train, List<LabelledImage> val) {
+    List<VideoStems.Shared> shared = VideoStems.shared(train.stream().map(LabelledImage::name).toList(),
+        val.stream().map(LabelledImage::name).toList());
+    if (shared.isEmpty()) return;
+    int inVal = shared.stream().mapToInt(VideoStems.Shared::validation).sum();
+    int inTrain = shared.stream().mapToInt(VideoStems.Shared::training).sum();
+    String stems = shared.stream().limit(3).map(VideoStems.Shared::stem).collect(java.util.stream.Collectors.joining(","));
+    System.out.printf(Locale.ROOT, "warning: %d of %d validation images are named like %d training images but for their"
+        + " frame number (%s%s): if they are frames of the same videos, the best model is the one that memorised them;"
+        + " --val-by-prefix holds whole videos out of training instead%n", inVal, val.size(), inTrain, stems,
+        shared.size() > 3 ? ", ..." : "");
   }
 
   private TrainOptions buildOptions(int classes) throws IOException {
