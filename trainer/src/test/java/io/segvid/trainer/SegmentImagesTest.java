@@ -128,6 +128,28 @@ class SegmentImagesTest {
     }
   }
 
+  /** Frames of several videos: evaluate scores each video as --prefix would score it alone, printed and in the report. */
+  @Test
+  void evaluateScoresEachVideoOfAMixedFolder() throws Exception {
+    String data = "src/test/resources/camvid-mini";
+    Path report = tmp.resolve("mini.json");
+    String all = Cli.printed(() -> assertEquals(0, Cli.run(new EvaluateCommand(), "--model", MODEL.toString(),
+        "--data", data, "--report", report.toString()).code()));
+    com.fasterxml.jackson.databind.JsonNode videos = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(report.toFile()).get("videos");
+    assertEquals(3, videos.size(), all);
+    for (int i = 0; i < 3; i++) {
+      String video = List.of("0001TP", "0006R0", "0016E5").get(i);
+      String alone = Cli.printed(() -> assertEquals(0, Cli.run(new EvaluateCommand(), "--model", MODEL.toString(),
+          "--data", data, "--prefix", video).code()));
+      String miou = alone.lines().filter(l -> l.startsWith("mIoU")).findFirst().orElseThrow().split("\\s+")[1];
+      assertTrue(java.util.regex.Pattern.compile("\\n  " + video + " +mIoU " + miou + "  pixel accuracy \\S+  1 images")
+          .matcher(all).find(), video + " alone scores " + miou + ":\n" + all);
+      assertEquals(video, videos.get(i).get("name").asText());
+      assertEquals(Double.parseDouble(miou), videos.get(i).get("meanIou").asDouble(), 5e-5);
+    }
+  }
+
   /** The same labelled frames with CamVid's colour masks (void black) score exactly as with id masks. */
   @Test
   void colourCodedGroundTruthScoresAsItsIds() throws Exception {

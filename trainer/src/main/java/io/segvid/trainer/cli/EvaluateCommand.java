@@ -15,6 +15,7 @@ import io.segvid.trainer.data.MaskColours;
 import io.segvid.trainer.data.SequenceSplit;
 import io.segvid.trainer.eval.ConfusionMatrix;
 import io.segvid.trainer.eval.EvaluationReport;
+import io.segvid.trainer.eval.ScoresByVideo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Arrays;
@@ -46,8 +47,11 @@ public final class EvaluateCommand implements Callable<Integer> {
   java.nio.file.Path report;
 
   /** Scores and timing of one evaluation. */
-  public record Evaluation(ModelMetadata metadata, ConfusionMatrix confusion, double meanMs, double medianMs,
-                           InputSize inputSize, int images) { }
+  public record Evaluation(ModelMetadata metadata, ConfusionMatrix confusion, ScoresByVideo byVideo, double meanMs,
+                           double medianMs, InputSize inputSize, int images) { }
+
+  /** More videos than this are left to the JSON report. */
+  private static final int VIDEOS_PRINTED = 20;
 
   @Override
   public Integer call() throws IOException {
@@ -82,6 +86,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "mIoU           %.4f%n", e.confusion().meanIou());
       System.out.printf(Locale.ROOT, "pixel accuracy %.4f%n", e.confusion().pixelAccuracy());
       System.out.printf(Locale.ROOT, "images         %d%n", e.images());
+      printVideos(e.byVideo());
       System.out.printf(Locale.ROOT, "ms/frame       %.1f mean, %.1f median (model only, %dx%d input, %d threads) = %.1f fps%n",
           e.meanMs(), e.medianMs(), e.inputSize().height(), e.inputSize().width(), modelOptions.threads(), 1000 / e.meanMs());
       long flops = segmenter.flopsPerFrame(e.inputSize().height(), e.inputSize().width());
@@ -97,6 +102,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             .describe("images", e.images())
             .describe("inputSize", e.inputSize().height() + "x" + e.inputSize().width())
             .describe("msPerFrameMean", e.meanMs()).describe("msPerFrameMedian", e.medianMs())
+            .byVideo(e.byVideo())
             .writeTo(report);
         System.out.println("report         " + report);
       }
@@ -114,6 +120,23 @@ public final class EvaluateCommand implements Callable<Integer> {
           100.0 * cm.count(c, other) / cm.truthPixels(c));
       System.out.printf(Locale.ROOT, "%-14s %-7s %-7s %-9s %s%n", names.get(c), score(iou[c], "%.4f"),
           score(cm.recall(c), "%.3f"), score(cm.precision(c), "%.3f"), takenFor);
+    }
+  }
+
+  /** mIoU per video where the images come from several (told by their names: VIDEO_0001, VIDEO_0002, ...). */
+  private static void printVideos(ScoresByVideo byVideo) {
+    List<String> names = byVideo.names();
+    if (names.size() < 2) return;
+    if (names.size() > VIDEOS_PRINTED) {
+      System.out.printf(Locale.ROOT, "videos         %d by their names (mIoU of each in --report)%n", names.size());
+      return;
+    }
+    System.out.println("per video (images named VIDEO_FRAME):");
+    int width = Math.max(14, names.stream().mapToInt(String::length).max().orElse(0));
+    for (String name : names) {
+      ScoresByVideo.Video v = byVideo.video(name);
+      System.out.printf(Locale.ROOT, "  %-" + width + "s mIoU %s  pixel accuracy %s  %d images%n", name,
+          score(v.confusion().meanIou(), "%.4f"), score(v.confusion().pixelAccuracy(), "%.4f"), v.images());
     }
   }
 
@@ -137,6 +160,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   public static Evaluation evaluate(Segmenter segmenter, List<LabelledImage> images, Integer ignoreId) {
     ModelMetadata meta = segmenter.metadata();
     ConfusionMatrix cm = new ConfusionMatrix(meta.numClasses(), ignoreIdOf(meta, ignoreId));
+    ScoresByVideo byVideo = new ScoresByVideo(meta.numClasses(), ignoreIdOf(meta, ignoreId));
     long[] modelNanos = new long[images.size()];
     InputSize first = null;
     for (int i = 0; i < images.size(); i++) {
@@ -148,13 +172,15 @@ public final class EvaluateCommand implements Callable<Integer> {
       long t0 = System.nanoTime();
       segmenter.segment(new byte[][] {in}, 1, size.height(), size.width(), masks);
       modelNanos[i] = System.nanoTime() - t0;
-      cm.add(img.labels(), FrameTranslator.imageMask(masks[0], size, img.height(), img.width()));
+      byte[] predicted = FrameTranslator.imageMask(masks[0], size, img.height(), img.width());
+      cm.add(img.labels(), predicted);
+      byVideo.add(img.name(), img.labels(), predicted);
     }
     // The first frames include TensorFlow's one-off graph optimisation: leave them out of the timing.
     long[] steady = images.size() > 3 ? Arrays.copyOfRange(modelNanos, 2, modelNanos.length) : modelNanos.clone();
     Arrays.sort(steady);
     double mean = Arrays.stream(steady).average().orElse(0) / 1e6;
     double median = steady[steady.length / 2] / 1e6;
-    return new Evaluation(meta, cm, mean, median, first, images.size());
+    return new Evaluation(meta, cm, byVideo, mean, median, first, images.size());
   }
 }

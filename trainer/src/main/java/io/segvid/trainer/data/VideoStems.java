@@ -21,6 +21,10 @@ public final class VideoStems {
     int end = name.length();
     while (end > 0 && Character.isDigit(name.charAt(end - 1))) end--;
     if (end == name.length()) return null;
+    // "0006R0_f01140": an f marks the frame number, as in CamVid's names
+    if (end >= 2 && (name.charAt(end - 1) == 'f' || name.charAt(end - 1) == 'F') && " _.-".indexOf(name.charAt(end - 2)) >= 0) {
+      end--;
+    }
     while (end > 0 && " _.-".indexOf(name.charAt(end - 1)) >= 0) end--;
     return end == 0 ? null : name.substring(0, end);
   }

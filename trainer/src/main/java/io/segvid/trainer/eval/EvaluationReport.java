@@ -67,6 +67,25 @@ public final class EvaluationReport {
     return this;
   }
 
+  /** mIoU, pixel accuracy and IoU per class of each video, where the images come from several. */
+  public EvaluationReport byVideo(ScoresByVideo byVideo) {
+    if (byVideo.names().size() < 2) return this;
+    ArrayNode videos = root.putArray("videos");
+    for (String name : byVideo.names()) {
+      ScoresByVideo.Video v = byVideo.video(name);
+      ObjectNode video = videos.addObject();
+      video.put("name", name);
+      video.put("images", v.images());
+      putScore(video, "meanIou", v.confusion().meanIou());
+      putScore(video, "pixelAccuracy", v.confusion().pixelAccuracy());
+      ArrayNode iou = video.putArray("classIou");
+      for (double c : v.confusion().iou()) {
+        if (Double.isNaN(c)) iou.addNull(); else iou.add(c);
+      }
+    }
+    return this;
+  }
+
   public ObjectNode json() {
     return root;
   }

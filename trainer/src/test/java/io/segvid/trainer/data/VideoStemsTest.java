@@ -10,12 +10,15 @@ class VideoStemsTest {
   @Test
   void theStemIsTheNameWithoutItsFrameNumber() {
     assertEquals("0016E5", VideoStems.stem("0016E5_07959"));
-    assertEquals("Seq05VD_f", VideoStems.stem("Seq05VD_f00000"));
+    assertEquals("Seq05VD", VideoStems.stem("Seq05VD_f00000"));
+    assertEquals("0006R0", VideoStems.stem("0006R0_f01140"));
+    assertEquals("clip_b", VideoStems.stem("clip_b0001"));
     assertEquals("frame", VideoStems.stem("frame123"));
     assertEquals("cam 2", VideoStems.stem("cam 2 - 0041"));
     assertEquals("img_001", VideoStems.stem("img_001_002"));
     assertNull(VideoStems.stem("000123"), "a bare number names no video");
     assertNull(VideoStems.stem("kitchen"), "no frame number");
+    assertNull(VideoStems.stem("_f01"), "nothing names the video");
   }
 
   @Test
