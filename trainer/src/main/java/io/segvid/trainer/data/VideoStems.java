@@ -5,9 +5,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Finds validation images named like training images but for their frame number ({@code 0016E5_07959}
- * and {@code 0016E5_08085}): most likely frames of one video, which makes the validation score reward
- * memorising that video. Names carry no proof, so this only feeds a warning.
+ * Tells which video a frame comes from by its name without the frame number ({@code 0016E5_07959} and
+ * {@code 0016E5_08085}: video {@code 0016E5}). Frames of one video are near-copies, so validation frames
+ * of the training videos reward memorising them; names carry no proof, so this feeds warnings and
+ * per-video scores, never a decision.
  */
 public final class VideoStems {
 
