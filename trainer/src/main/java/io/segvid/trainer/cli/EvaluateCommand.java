@@ -172,10 +172,9 @@ public final class EvaluateCommand implements Callable<Integer> {
       long t0 = System.nanoTime();
       segmenter.segment(new byte[][] {in}, 1, size.height(), size.width(), masks);
       modelNanos[i] = System.nanoTime() - t0;
-      byte[] predicted = FrameTranslator.imageMask(masks[0], size, img.height(), img.width());
-      cm.add(img.labels(), predicted);
-      byVideo.add(img.name(), img.labels(), predicted);
+      byVideo.add(img.name(), img.labels(), FrameTranslator.imageMask(masks[0], size, img.height(), img.width()));
     }
+    for (String video : byVideo.names()) cm.addAll(byVideo.video(video).confusion());  // the total: every video's counts
     // The first frames include TensorFlow's one-off graph optimisation: leave them out of the timing.
     long[] steady = images.size() > 3 ? Arrays.copyOfRange(modelNanos, 2, modelNanos.length) : modelNanos.clone();
     Arrays.sort(steady);

@@ -25,6 +25,12 @@ public final class ConfusionMatrix {
     }
   }
 
+  /** Adds another matrix's counts (same classes and ignore id). */
+  public void addAll(ConfusionMatrix other) {
+    if (other.n != n || other.ignoreId != ignoreId) throw new IllegalArgumentException("matrices differ in classes");
+    for (int i = 0; i < counts.length; i++) counts[i] += other.counts[i];
+  }
+
   public int numClasses() {
     return n;
   }
