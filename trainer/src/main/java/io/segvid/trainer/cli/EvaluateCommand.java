@@ -7,12 +7,15 @@ import io.segvid.inference.FrameTranslator;
 import io.segvid.inference.SavedModelSegmenter;
 import io.segvid.inference.Segmenter;
 import io.segvid.trainer.data.ChannelGains;
+import io.segvid.trainer.data.Degradation;
 import io.segvid.trainer.data.ImagesReadOnDemand;
 import io.segvid.trainer.data.LabelCheck;
 import io.segvid.trainer.data.LabelledImage;
 import io.segvid.trainer.data.LabelledImageFolder;
 import io.segvid.trainer.data.MaskColours;
+import io.segvid.trainer.data.PictureCondition;
 import io.segvid.trainer.data.SequenceSplit;
+import io.segvid.trainer.eval.ConditionScore;
 import io.segvid.trainer.eval.ConfusionMatrix;
 import io.segvid.trainer.eval.EvaluationReport;
 import io.segvid.trainer.eval.ScoresByVideo;
@@ -42,6 +45,14 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--channel-gains", paramLabel = "R,G,B", description = "Multiply every image's red, green and blue by "
       + "these before scoring (1.06,1,0.85: a slightly warmer camera): how the model takes another white balance.")
   String channelGains;
+  @Option(names = "--degrade", paramLabel = "KIND:LEVEL", description = "Make every image worse before scoring, as a "
+      + "poorer camera or harder light would (repeatable, applied in order): exposure:F (0.5 a stop darker), blur:SIGMA, "
+      + "noise:SIGMA (13.5: a low-light camera), jpeg:QUALITY, downscale:F (0.5: half the resolution).")
+  List<String> degrade;
+  @Option(names = "--robustness", description = "Also score the model under each standard condition (warm, strong warm "
+      + "and cool white balance, dark, bright, blur, noise at three levels, JPEG quality 12, half resolution) and print "
+      + "a table: which other camera or light it holds up under.")
+  boolean robustness;
   @Option(names = "--report", paramLabel = "FILE.json", description = "Also write the scores as JSON: per class IoU, "
       + "precision, recall and the class it is most often taken for, the confusion matrix (pixels), timing.")
   java.nio.file.Path report;
@@ -56,6 +67,8 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ChannelGains gains = channelGains == null ? null : ChannelGains.parse(channelGains);  // bad flags before any I/O
+    PictureCondition given = new PictureCondition("as given", gains,
+        degrade == null ? List.of() : degrade.stream().map(Degradation::parse).toList());
     if (report != null && Files.isDirectory(report)) {
       throw new IllegalArgumentException("--report " + report + " is a folder; give a file name, e.g. scores.json");
     }
@@ -72,13 +85,14 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
     MaskColours colours = MaskColours.near(data);
     if (gains != null) System.out.println("images re-coloured with channel gains " + gains + " (red, green, blue)");
+    if (!given.degradations().isEmpty()) System.out.println("images degraded: " + given.description());
     try (Segmenter segmenter = SavedModelSegmenter.open(modelOptions.modelPath(), modelOptions.overrides(), modelOptions.threads(),
         modelOptions.testTimeAugmentation())) {
       int numClasses = segmenter.metadata().numClasses();
       int ignore = ignoreIdOf(segmenter.metadata(), ignoreId);
       List<LabelledImage> images = new ImagesReadOnDemand(pairs, colours, img -> {
         LabelCheck.requireKnownIds(List.of(img), numClasses, ignore, data.toString());
-        return gains == null ? img : gains.applyTo(img);
+        return given.applyTo(img);
       });
       Evaluation e = evaluate(segmenter, images, ignoreId);
       ModelMetadata meta = e.metadata();
@@ -94,15 +108,20 @@ public final class EvaluateCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "compute        %.2f GFLOP/frame (counted from the graph), %.1f GFLOP/s achieved%n",
             flops / 1e9, flops / 1e6 / e.meanMs());
       }
+      List<ConditionScore> conditions = robustness
+          ? RobustnessTable.score(segmenter, pairs, colours, given, ignoreId, e.confusion()) : List.of();
       if (report != null) {
         new EvaluationReport(e.confusion(), classNames(meta))
             .describe("model", modelOptions.modelPath().toString()).describe("data", data.toString())
             .describe("prefixes", prefixes == null || prefixes.isEmpty() ? null : String.join(",", prefixes))
-            .describe("channelGains", channelGains).describe("tta", modelOptions.testTimeAugmentation().toString())
+            .describe("channelGains", channelGains)
+            .describe("degrade", given.degradations().isEmpty() ? null : given.description())
+            .describe("tta", modelOptions.testTimeAugmentation().toString())
             .describe("images", e.images())
             .describe("inputSize", e.inputSize().height() + "x" + e.inputSize().width())
             .describe("msPerFrameMean", e.meanMs()).describe("msPerFrameMedian", e.medianMs())
             .byVideo(e.byVideo())
+            .robustness(conditions)
             .writeTo(report);
         System.out.println("report         " + report);
       }

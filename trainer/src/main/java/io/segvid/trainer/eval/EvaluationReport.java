@@ -76,12 +76,20 @@ public final class EvaluationReport {
       ObjectNode video = videos.addObject();
       video.put("name", name);
       video.put("images", v.images());
-      putScore(video, "meanIou", v.confusion().meanIou());
-      putScore(video, "pixelAccuracy", v.confusion().pixelAccuracy());
-      ArrayNode iou = video.putArray("classIou");
-      for (double c : v.confusion().iou()) {
-        if (Double.isNaN(c)) iou.addNull(); else iou.add(c);
-      }
+      putSummary(video, v.confusion());
+    }
+    return this;
+  }
+
+  /** The scores under each condition of {@code evaluate --robustness}, in its order. */
+  public EvaluationReport robustness(List<ConditionScore> conditions) {
+    if (conditions.isEmpty()) return this;
+    ArrayNode list = root.putArray("robustness");
+    for (ConditionScore c : conditions) {
+      ObjectNode node = list.addObject();
+      node.put("condition", c.name());
+      node.put("change", c.description());
+      putSummary(node, c.confusion());
     }
     return this;
   }
@@ -100,6 +108,16 @@ public final class EvaluationReport {
       Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** mIoU, pixel accuracy and IoU per class (null where a class has no pixels) of a part of the data. */
+  private static void putSummary(ObjectNode node, ConfusionMatrix confusion) {
+    putScore(node, "meanIou", confusion.meanIou());
+    putScore(node, "pixelAccuracy", confusion.pixelAccuracy());
+    ArrayNode iou = node.putArray("classIou");
+    for (double c : confusion.iou()) {
+      if (Double.isNaN(c)) iou.addNull(); else iou.add(c);
     }
   }
 

@@ -1,0 +1,4 @@
+package io.segvid.trainer.eval;
+
+/** A model's scores on pictures under one named condition (another white balance, noise, ...). */
+public record ConditionScore(String name, String description, ConfusionMatrix confusion) { }

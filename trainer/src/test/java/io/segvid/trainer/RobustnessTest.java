@@ -1,0 +1,79 @@
+package io.segvid.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segvid.trainer.cli.EvaluateCommand;
+import io.segvid.trainer.data.PictureCondition;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * evaluate --degrade and --robustness with the shipped model on real CamVid frames: each condition's row is
+ * the score evaluate gives under that condition alone, a no-op degradation scores as the plain images, and
+ * the report lists every condition.
+ */
+class RobustnessTest {
+
+  private static final String MODEL = ServingGraphTest.MODEL.toString();
+  private static final String DATA = ServingGraphTest.FRAMES.toString();
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void eachConditionScoresAsEvaluateUnderItAlone() throws Exception {
+    Path report = tmp.resolve("robustness.json");
+    String table = Cli.printed(() -> assertEquals(0, Cli.run(new EvaluateCommand(), "--model", MODEL, "--data", DATA,
+        "--robustness", "--report", report.toString()).code()));
+    String plain = miou(evaluate());
+    assertEquals(plain, row(table, "as given"));
+    assertEquals(miou(evaluate("--degrade", "noise:26")), row(table, "noise-26"), table);
+    assertEquals(miou(evaluate("--degrade", "jpeg:12")), row(table, "jpeg-12"), table);
+    assertEquals(miou(evaluate("--channel-gains", "1.12,1,0.7")), row(table, "warm-strong"), table);
+    assertTrue(Double.parseDouble(row(table, "noise-26")) < Double.parseDouble(plain),
+        "strong noise must cost the model something:\n" + table);
+    JsonNode rows = new ObjectMapper().readTree(report.toFile()).get("robustness");
+    assertEquals(PictureCondition.STANDARD.size(), rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      String name = PictureCondition.STANDARD.get(i).name();
+      assertEquals(name, rows.get(i).get("condition").asText());
+      assertEquals(Double.parseDouble(row(table, name)), rows.get(i).get("meanIou").asDouble(), 5e-5);
+    }
+  }
+
+  @Test
+  void conditionsStackOnWhatTheFlagsAlreadyDoAndANoOpChangesNothing() {
+    assertEquals(miou(evaluate()), miou(evaluate("--degrade", "exposure:1")));
+    String noisyJpeg = miou(evaluate("--degrade", "noise:13.5", "--degrade", "jpeg:12"));
+    String table = Cli.printed(() -> assertEquals(0, Cli.run(new EvaluateCommand(), "--model", MODEL, "--data", DATA,
+        "--degrade", "noise:13.5", "--robustness").code()));
+    assertEquals(noisyJpeg, row(table, "jpeg-12"), "robustness conditions come on top of --degrade:\n" + table);
+    Cli bad = Cli.run(new EvaluateCommand(), "--model", MODEL, "--data", DATA, "--degrade", "fog:3");
+    assertEquals(1, bad.code());
+    assertEquals("--degrade must be KIND:LEVEL with KIND one of exposure, blur, noise, jpeg, downscale, got 'fog:3'",
+        bad.err().strip());
+  }
+
+  private static String evaluate(String... extra) {
+    String[] args = new String[4 + extra.length];
+    System.arraycopy(new String[] {"--model", MODEL, "--data", DATA}, 0, args, 0, 4);
+    System.arraycopy(extra, 0, args, 4, extra.length);
+    return Cli.printed(() -> assertEquals(0, Cli.run(new EvaluateCommand(), args).code()));
+  }
+
+  private static String miou(String printed) {
+    return printed.lines().filter(l -> l.startsWith("mIoU")).findFirst().orElseThrow().split("\\s+")[1];
+  }
+
+  private static String row(String table, String condition) {
+    Matcher m = Pattern.compile("\\n  " + Pattern.quote(condition) + " +(\\S+) ").matcher(table);
+    assertTrue(m.find(), condition + " missing:\n" + table);
+    return m.group(1);
+  }
+}
