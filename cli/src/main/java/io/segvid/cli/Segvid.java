@@ -1,6 +1,7 @@
 package io.segvid.cli;
 
 import io.segvid.trainer.cli.AverageModelsCommand;
+import io.segvid.trainer.cli.CompareCommand;
 import io.segvid.trainer.cli.EvaluateCommand;
 import io.segvid.trainer.cli.OptimizeCommand;
 import io.segvid.trainer.cli.SegmentImagesCommand;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ./segvid}. Errors end as one line on stderr and a non-zero exit, never a stack trace. */
 @Command(name = "segvid", mixinStandardHelpOptions = true, version = "segvid 0.1.0",
     description = "Real-time video semantic segmentation (DeepLabV3+, TensorFlow Java, JavaCV).",
-    subcommands = {RunCommand.class, DemoCommand.class, BenchCommand.class, TrainCommand.class, EvaluateCommand.class,
+    subcommands = {RunCommand.class, DemoCommand.class, BenchCommand.class, TrainCommand.class, EvaluateCommand.class, CompareCommand.class,
         SegmentImagesCommand.class, OptimizeCommand.class, AverageModelsCommand.class, WorkerCommand.class,
         SubmitCommand.class, JobsCommand.class, CamerasCommand.class,
         CommandLine.HelpCommand.class})

@@ -31,11 +31,11 @@ class RobustnessTest {
     Path report = tmp.resolve("robustness.json");
     String table = Cli.printed(() -> assertEquals(0, Cli.run(new EvaluateCommand(), "--model", MODEL, "--data", DATA,
         "--robustness", "--report", report.toString()).code()));
-    String plain = miou(evaluate());
+    String plain = Evaluations.miou(Evaluations.printed(MODEL));
     assertEquals(plain, row(table, "as given"));
-    assertEquals(miou(evaluate("--degrade", "noise:26")), row(table, "noise-26"), table);
-    assertEquals(miou(evaluate("--degrade", "jpeg:12")), row(table, "jpeg-12"), table);
-    assertEquals(miou(evaluate("--channel-gains", "1.12,1,0.7")), row(table, "warm-strong"), table);
+    assertEquals(Evaluations.miou(Evaluations.printed(MODEL, "--degrade", "noise:26")), row(table, "noise-26"), table);
+    assertEquals(Evaluations.miou(Evaluations.printed(MODEL, "--degrade", "jpeg:12")), row(table, "jpeg-12"), table);
+    assertEquals(Evaluations.miou(Evaluations.printed(MODEL, "--channel-gains", "1.12,1,0.7")), row(table, "warm-strong"), table);
     assertTrue(Double.parseDouble(row(table, "noise-26")) < Double.parseDouble(plain),
         "strong noise must cost the model something:\n" + table);
     JsonNode rows = new ObjectMapper().readTree(report.toFile()).get("robustness");
@@ -49,8 +49,9 @@ class RobustnessTest {
 
   @Test
   void conditionsStackOnWhatTheFlagsAlreadyDoAndANoOpChangesNothing() {
-    assertEquals(miou(evaluate()), miou(evaluate("--degrade", "exposure:1")));
-    String noisyJpeg = miou(evaluate("--degrade", "noise:13.5", "--degrade", "jpeg:12"));
+    assertEquals(Evaluations.miou(Evaluations.printed(MODEL)),
+        Evaluations.miou(Evaluations.printed(MODEL, "--degrade", "exposure:1")));
+    String noisyJpeg = Evaluations.miou(Evaluations.printed(MODEL, "--degrade", "noise:13.5", "--degrade", "jpeg:12"));
     String table = Cli.printed(() -> assertEquals(0, Cli.run(new EvaluateCommand(), "--model", MODEL, "--data", DATA,
         "--degrade", "noise:13.5", "--robustness").code()));
     assertEquals(noisyJpeg, row(table, "jpeg-12"), "robustness conditions come on top of --degrade:\n" + table);
@@ -60,16 +61,7 @@ class RobustnessTest {
         bad.err().strip());
   }
 
-  private static String evaluate(String... extra) {
-    String[] args = new String[4 + extra.length];
-    System.arraycopy(new String[] {"--model", MODEL, "--data", DATA}, 0, args, 0, 4);
-    System.arraycopy(extra, 0, args, 4, extra.length);
-    return Cli.printed(() -> assertEquals(0, Cli.run(new EvaluateCommand(), args).code()));
-  }
 
-  private static String miou(String printed) {
-    return printed.lines().filter(l -> l.startsWith("mIoU")).findFirst().orElseThrow().split("\\s+")[1];
-  }
 
   private static String row(String table, String condition) {
     Matcher m = Pattern.compile("\\n  " + Pattern.quote(condition) + " +(\\S+) ").matcher(table);

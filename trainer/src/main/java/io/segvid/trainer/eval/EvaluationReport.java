@@ -94,17 +94,27 @@ public final class EvaluationReport {
     return this;
   }
 
+  /** A new, empty JSON object to put several reports in. */
+  public static ObjectNode newObject() {
+    return JSON.createObjectNode();
+  }
+
   public ObjectNode json() {
     return root;
   }
 
   /** Writes the report to {@code file}: whole or not at all. */
   public void writeTo(Path file) throws IOException {
+    write(root, file);
+  }
+
+  /** Writes {@code json} to {@code file} under a temporary name, then moves it into place. */
+  public static void write(ObjectNode json, Path file) throws IOException {
     Path absolute = file.toAbsolutePath();
     if (absolute.getParent() != null) Files.createDirectories(absolute.getParent());
     Path tmp = absolute.resolveSibling(".tmp-" + absolute.getFileName());
     try {
-      JSON.writeValue(tmp.toFile(), root);
+      JSON.writeValue(tmp.toFile(), json);
       Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);
