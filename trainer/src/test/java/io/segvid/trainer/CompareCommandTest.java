@@ -70,8 +70,6 @@ class CompareCommandTest {
     assertEquals(2, Cli.run(new CompareCommand(), MODEL, "--data", DATA).code(), "one model is not a comparison");
   }
 
-
-
   /** The values of the table's row that starts with {@code name}. */
   private static String[] cells(String table, String name) {
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " +([0-9.n/a ]+)$").matcher(table);

@@ -61,8 +61,6 @@ class RobustnessTest {
         bad.err().strip());
   }
 
-
-
   private static String row(String table, String condition) {
     Matcher m = Pattern.compile("\\n  " + Pattern.quote(condition) + " +(\\S+) ").matcher(table);
     assertTrue(m.find(), condition + " missing:\n" + table);

@@ -88,9 +88,9 @@ public final class CompareCommand implements Callable<Integer> {
   }
 
   /** Every model scores every image, one after another, the first to go rotating from image to image. */
-  private static List<EvaluateCommand.Evaluation> inTurn(List<Segmenter> segmenters, List<LabelledImage> images) {
+  private List<EvaluateCommand.Evaluation> inTurn(List<Segmenter> segmenters, List<LabelledImage> images) {
     List<ModelScorer> scorers = new ArrayList<>();
-    for (Segmenter s : segmenters) scorers.add(new ModelScorer(s, null));
+    for (Segmenter s : segmenters) scorers.add(new ModelScorer(s, scoring.ignoreId));
     for (int i = 0; i < images.size(); i++) {
       LabelledImage img = images.get(i);
       for (int k = 0; k < scorers.size(); k++) scorers.get((i + k) % scorers.size()).score(img);
