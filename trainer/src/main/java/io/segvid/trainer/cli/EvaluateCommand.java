@@ -66,7 +66,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             flops / 1e9, flops / 1e6 / e.meanMs());
       }
       List<ConditionScore> conditions = scoring.conditions().isEmpty() ? List.of()
-          : RobustnessTable.score(segmenter, pairs, colours, given, scoring.ignoreId, e.confusion());
+          : RobustnessTable.score(segmenter, pairs, colours, given, scoring.conditions(), scoring.ignoreId,
+              e.confusion());
       if (scoring.report != null) {
         new EvaluationReport(e.confusion(), classNames(meta))
             .describe("model", modelOptions.modelPath().toString()).describe("data", scoring.data.toString())

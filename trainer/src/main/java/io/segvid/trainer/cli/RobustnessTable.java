@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code evaluate --robustness}: the model scored again under each standard picture condition, a row
+ * {@code evaluate --robustness}: the model scored again under each picture condition, a row
  * printed as each finishes (a pass over the images apiece), beside the score as given.
  */
 final class RobustnessTable {
@@ -21,12 +21,13 @@ final class RobustnessTable {
   private RobustnessTable() { }
 
   static List<ConditionScore> score(Segmenter segmenter, List<LabelledImageFolder.Pair> pairs, MaskColours colours,
-                                    PictureCondition given, Integer ignoreId, ConfusionMatrix asGiven) {
+                                    PictureCondition given, List<PictureCondition> conditions, Integer ignoreId,
+                                    ConfusionMatrix asGiven) {
     System.out.printf(Locale.ROOT, "robustness: the same images as another camera or light would give them%n");
     System.out.printf(Locale.ROOT, "  %-12s %-7s %-9s %-8s %s%n", "condition", "mIoU", "pixel acc", "vs given", "change");
     row("as given", asGiven, asGiven, given.description());
     List<ConditionScore> scores = new ArrayList<>();
-    for (PictureCondition condition : PictureCondition.STANDARD) {
+    for (PictureCondition condition : conditions) {
       // Ids were checked in the first pass; here the images only change.
       List<LabelledImage> images = new ImagesReadOnDemand(pairs, colours, img -> condition.applyTo(given.applyTo(img)));
       ConfusionMatrix cm = EvaluateCommand.evaluate(segmenter, images, ignoreId).confusion();
