@@ -52,6 +52,8 @@ class CompareCommandTest {
     assertEquals(plain.toString(), models.get(1).get("model").asText());
     assertEquals(Double.parseDouble(plainAlone), models.get(1).get("meanIou").asDouble(), 5e-5);
     assertEquals(11, models.get(0).get("robustness").size());
+    assertEquals(models.get(1).get("robustnessMeanIou").asDouble(), Double.parseDouble(cells(table, "  mean")[1]), 5e-5);
+    assertEquals(models.get(0).get("robustnessWorstMeanIou").asDouble(), Double.parseDouble(cells(table, "  worst")[0]), 5e-5);
   }
 
   @Test

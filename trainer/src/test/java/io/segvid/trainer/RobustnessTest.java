@@ -38,7 +38,19 @@ class RobustnessTest {
     assertEquals(Evaluations.miou(Evaluations.printed(MODEL, "--channel-gains", "1.12,1,0.7")), row(table, "warm-strong"), table);
     assertTrue(Double.parseDouble(row(table, "noise-26")) < Double.parseDouble(plain),
         "strong noise must cost the model something:\n" + table);
-    JsonNode rows = new ObjectMapper().readTree(report.toFile()).get("robustness");
+    double sum = Double.parseDouble(plain);
+    double worst = sum;
+    for (PictureCondition c : PictureCondition.STANDARD) {
+      double v = Double.parseDouble(row(table, c.name()));
+      sum += v;
+      worst = Math.min(worst, v);
+    }
+    double mean = sum / (PictureCondition.STANDARD.size() + 1);
+    assertEquals(mean, Double.parseDouble(row(table, "mean")), 1e-4, table);
+    assertEquals(worst, Double.parseDouble(row(table, "worst")), 1e-4, table);
+    JsonNode json = new ObjectMapper().readTree(report.toFile());
+    assertEquals(mean, json.get("robustnessMeanIou").asDouble(), 1e-4);
+    JsonNode rows = json.get("robustness");
     assertEquals(PictureCondition.STANDARD.size(), rows.size());
     for (int i = 0; i < rows.size(); i++) {
       String name = PictureCondition.STANDARD.get(i).name();

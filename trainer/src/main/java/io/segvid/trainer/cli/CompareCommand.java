@@ -80,6 +80,7 @@ public final class CompareCommand implements Callable<Integer> {
           byModel.get(m).add(new ConditionScore(condition.name(), condition.description(), under.get(m).confusion()));
         }
       }
+      if (!scoring.conditions().isEmpty()) printSummaries(asGiven, byModel);
       if (scoring.report != null) writeReport(classes, asGiven, byModel);
     } finally {
       for (int m = open.size() - 1; m >= 0; m--) open.get(m).close();
@@ -140,6 +141,18 @@ public final class CompareCommand implements Callable<Integer> {
       s.append(String.format(Locale.ROOT, " %-8s", Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, format, v)));
     }
     return s.toString();
+  }
+
+  private static void printSummaries(List<EvaluateCommand.Evaluation> asGiven, List<List<ConditionScore>> byModel) {
+    StringBuilder mean = new StringBuilder(String.format(Locale.ROOT, "%-14s", "  mean"));
+    StringBuilder worst = new StringBuilder(String.format(Locale.ROOT, "%-14s", "  worst"));
+    for (int m = 0; m < asGiven.size(); m++) {
+      ConditionScore.Summary s = ConditionScore.summary(asGiven.get(m).confusion().meanIou(), byModel.get(m));
+      mean.append(String.format(Locale.ROOT, " %-8.4f", s.mean()));
+      worst.append(String.format(Locale.ROOT, " %-8.4f", s.worst()));
+    }
+    System.out.println(mean);
+    System.out.println(worst);
   }
 
   private static String label(int model) {

@@ -34,6 +34,11 @@ final class RobustnessTable {
       row(condition.name(), cm, asGiven, condition.description());
       scores.add(new ConditionScore(condition.name(), condition.description(), cm));
     }
+    ConditionScore.Summary summary = ConditionScore.summary(asGiven.meanIou(), scores);
+    System.out.printf(Locale.ROOT, "  %-12s %-7s %-9s %-8s over the %d rows above%n", "mean", format(summary.mean(), "%.4f"),
+        "", format(summary.mean() - asGiven.meanIou(), "%+.4f"), summary.conditions());
+    System.out.printf(Locale.ROOT, "  %-12s %-7s %-9s %-8s%n", "worst", format(summary.worst(), "%.4f"), "",
+        format(summary.worst() - asGiven.meanIou(), "%+.4f"));
     return scores;
   }
 

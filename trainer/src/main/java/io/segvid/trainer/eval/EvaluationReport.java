@@ -22,9 +22,11 @@ public final class EvaluationReport {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final ObjectNode root = JSON.createObjectNode();
+  private final ConfusionMatrix confusion;
 
   /** The scores of {@code confusion}, with {@code classNames} in class-id order. */
   public EvaluationReport(ConfusionMatrix confusion, List<String> classNames) {
+    this.confusion = confusion;
     int n = confusion.numClasses();
     putScore(root, "meanIou", confusion.meanIou());
     putScore(root, "pixelAccuracy", confusion.pixelAccuracy());
@@ -84,6 +86,9 @@ public final class EvaluationReport {
   /** The scores under each condition of {@code evaluate --robustness}, in its order. */
   public EvaluationReport robustness(List<ConditionScore> conditions) {
     if (conditions.isEmpty()) return this;
+    ConditionScore.Summary summary = ConditionScore.summary(confusion.meanIou(), conditions);
+    putScore(root, "robustnessMeanIou", summary.mean());
+    putScore(root, "robustnessWorstMeanIou", summary.worst());
     ArrayNode list = root.putArray("robustness");
     for (ConditionScore c : conditions) {
       ObjectNode node = list.addObject();
