@@ -25,7 +25,7 @@ public final class ScoringOptions {
       + "these before scoring (1.06,1,0.85: a slightly warmer camera): how the model takes another white balance.")
   String channelGains;
   @Option(names = "--degrade", paramLabel = "KIND:LEVEL", description = "Make every image worse before scoring, as a "
-      + "poorer camera or harder light would (repeatable, applied in order): exposure:F (0.5 a stop darker), blur:SIGMA, "
+      + "poorer camera or harder light would (repeatable, applied in order): exposure:F (0.5 a stop darker), blur:SIGMA (pixels), "
       + "noise:SIGMA (13.5: a low-light camera), jpeg:QUALITY, downscale:F (0.5: half the resolution).")
   List<String> degrade;
   @Option(names = "--robustness", description = "Also score under each standard condition (warm, strong warm and cool "
