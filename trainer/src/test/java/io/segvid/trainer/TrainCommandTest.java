@@ -214,7 +214,6 @@ class TrainCommandTest {
     assertEquals("--dropout must be in 0..1 (1 excluded), got 1.0", badDropout.err().strip());
   }
 
-  /** --rotate trains through the command, is kept for --resume, and a value outside 0..45 is one line. */
   @Test
   void aVideoHeldOutOfTrainingIsNotWarnedAbout() throws Exception {
     String log = train("--data", data.toString(), "--val", data.toString(), "--val-by-prefix", "f0", "--out",
@@ -223,6 +222,37 @@ class TrainCommandTest {
     assertFalse(log.contains("validation images are named like"), log);
   }
 
+  /**
+   * --select-on robustness scores the held-out video under every condition of evaluate --robustness and keeps
+   * the model with the best mean of those and the video as recorded; it is kept for --resume.
+   */
+  @Test
+  void selectingOnRobustnessKeepsTheModelWithTheBestMeanUnderOtherLight() throws Exception {
+    Path out = tmp.resolve("robust-selection");
+    String log = train("--data", data.toString(), "--val-by-prefix", "f0", "--out", out.toString(), "--epochs", "2",
+        "--select-on", "robustness");
+    java.util.regex.Matcher under = Pattern.compile("epoch (\\d) held-out mIoU ([0-9.]+) .*\\n"
+        + "epoch \\1 held-out under 11 conditions: mean mIoU ([0-9.]+) worst ([0-9.]+) \\(warm=[0-9.]+ .* half-res=[0-9.]+\\)")
+        .matcher(log);
+    double best = -1;
+    for (int epoch = 1; epoch <= 2; epoch++) {
+      assertTrue(under.find(), "each validation scores the held-out video under the conditions: " + log);
+      double mean = Double.parseDouble(under.group(3));
+      assertTrue(Double.parseDouble(under.group(4)) <= Math.min(mean, Double.parseDouble(under.group(2))), log);
+      if (mean > best) {
+        best = mean;
+        assertTrue(log.contains(String.format(Locale.ROOT, "new best model (held-out robustness mean mIoU %.4f)", mean)), log);
+      }
+    }
+    assertTrue(log.contains(String.format(Locale.ROOT, "best held-out robustness mean mIoU %.4f", best)), log);
+    assertEquals("robustness", new ObjectMapper().readTree(out.resolve("checkpoint/options.json").toFile())
+        .get("selectOn").asText(), "a resumed run selects as it started");
+    Cli bad = Cli.run(new TrainCommand(), "--data", data.toString(), "--out", tmp.resolve("bad").toString(),
+        "--select-on", "dusk", "--num-classes", "2");
+    assertEquals("--select-on must be clean or robustness, got dusk", bad.err().strip());
+  }
+
+  /** --rotate trains through the command, is kept for --resume, and a value outside 0..45 is one line. */
   @Test
   @Order(8)
   void rotateIsARunOption() throws Exception {

@@ -124,6 +124,11 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--loss", defaultValue = "lovasz", description = "ce (cross-entropy), focal, or lovasz (cross-entropy plus Lovász-softmax, "
       + "a surrogate of 1 - IoU per class) (default: ${DEFAULT-VALUE}).")
   String loss;
+  @Option(names = "--select-on", defaultValue = "clean", paramLabel = "clean|robustness", description = "What picks the "
+      + "best model: the selecting set's mIoU as recorded (clean), or the mean mIoU over it as recorded and under "
+      + "evaluate --robustness's eleven conditions of other cameras and light (robustness: ~12x the validation time) "
+      + "(default: ${DEFAULT-VALUE}).")
+  String selectOn;
   @Option(names = "--val-by-prefix", split = ",", paramLabel = "PREFIX",
       description = "Hold the training images whose names start with these prefixes (whole videos) out as the "
           + "validation set that selects the best model; --val is then only reported beside it.")
@@ -200,8 +205,9 @@ public final class TrainCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "done: %d epochs in %.1f min; no --val, so the model of the last epoch is in %s%n",
           end.epoch(), end.seconds() / 60, out.resolve("model"));
     } else {
-      System.out.printf(Locale.ROOT, "done: %d epochs in %.1f min; best %s mIoU %.4f (epoch %d); model in %s%n",
-          end.epoch(), end.seconds() / 60, selecting, end.bestMiou(), end.bestEpoch(), out.resolve("model"));
+      System.out.printf(Locale.ROOT, "done: %d epochs in %.1f min; best %s%s mIoU %.4f (epoch %d); model in %s%n",
+          end.epoch(), end.seconds() / 60, selecting, options.selectsOnRobustness() ? " robustness mean" : "",
+          end.bestMiou(), end.bestEpoch(), out.resolve("model"));
     }
     return 0;
   }
@@ -250,13 +256,17 @@ public final class TrainCommand implements Callable<Integer> {
     if (!classWeights.equals("none") && !classWeights.equals("median-frequency")) {
       io.segvid.trainer.data.ClassWeights.parse(classWeights, classes);
     }
+    String selection = selectOn.toLowerCase(Locale.ROOT);
+    if (!selection.equals(TrainOptions.SELECT_CLEAN) && !selection.equals(TrainOptions.SELECT_ROBUSTNESS)) {
+      throw new IllegalArgumentException("--select-on must be clean or robustness, got " + selectOn);
+    }
     if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("--dropout must be in 0..1 (1 excluded), got " + dropout);
     if (!(styleMix >= 0 && styleMix <= 1)) throw new IllegalArgumentException("--style-mix must be a probability 0..1, got " + styleMix);
     if (maxSide != 0 && maxSide < 16) throw new IllegalArgumentException("--max-side must be 0 (keep sizes) or >= 16, got " + maxSide);
     if (ema != 0 && !(ema >= 0.5 && ema < 1)) throw new IllegalArgumentException("--ema must be 0 (off) or in [0.5, 1), got " + ema);
     LogitAdjustment.requireStrength(logitAdjustment);
     return new TrainOptions(spec, epochs, batch, hw[0], hw[1], rate, opt, sched, weightDecay, classWeights, aug,
-        valEvery, seed, warmupEpochs, bnMomentum, lossKind, ema, maxSide, styleMix, logitAdjustment, dropout);
+        valEvery, seed, warmupEpochs, bnMomentum, lossKind, ema, maxSide, styleMix, logitAdjustment, dropout, selection);
   }
 
   /** The flags given, the rest from the --init-from model's metadata (when it has one), else the recipe's. */

@@ -25,7 +25,12 @@ public record TrainOptions(
     int maxSide,
     float styleMix,
     float logitAdjustment,
-    float dropout) {
+    float dropout,
+    String selectOn) {
+
+  /** {@code --select-on} values: the selecting set as recorded, or the mean over it and the robustness conditions. */
+  public static final String SELECT_CLEAN = "clean";
+  public static final String SELECT_ROBUSTNESS = "robustness";
 
   /** Whether the exported model is the moving average of the weights ({@code --ema}); runs saved before it: no. */
   public boolean averaged() {
@@ -50,6 +55,11 @@ public record TrainOptions(
   /** Strength of the logit adjustment at prediction ({@link io.segvid.trainer.model.LogitAdjustment}); runs saved before it: 0. */
   public float logitAdjustment() {
     return Math.max(0f, logitAdjustment);
+  }
+
+  /** Whether the best model is the one with the best mean over the conditions; runs saved before the option: no. */
+  public boolean selectsOnRobustness() {
+    return SELECT_ROBUSTNESS.equals(selectOn);
   }
 
   /** Runs saved before the loss was an option used cross-entropy. */

@@ -7,6 +7,7 @@ import io.segvid.trainer.data.BatchAssembler;
 import io.segvid.trainer.data.ClassTable;
 import io.segvid.trainer.data.ClassWeights;
 import io.segvid.trainer.data.LabelledImage;
+import io.segvid.trainer.eval.ConditionScore;
 import io.segvid.trainer.eval.ConfusionMatrix;
 import io.segvid.trainer.export.ModelExporter;
 import io.segvid.trainer.model.LogitAdjustment;
@@ -143,7 +144,8 @@ public final class Trainer {
             best = miou;
             bestEpoch = epoch;
             exportTo(exported(graph), run.bestModel());
-            log.printf(Locale.ROOT, "new best model (%s mIoU %.4f) exported to %s%n", valName, miou, run.bestModel());
+            log.printf(Locale.ROOT, "new best model (%s%s mIoU %.4f) exported to %s%n", valName,
+                options.selectsOnRobustness() ? " robustness mean" : "", miou, run.bestModel());
           }
         } else if (val.isEmpty()) {
           exportTo(exported(graph), run.bestModel());
@@ -268,12 +270,20 @@ public final class Trainer {
     ConfusionMatrix cm = validate(graph, val);
     log.printf(Locale.ROOT, "epoch %d %s mIoU %.4f pixel acc %.4f per class %s%n", epoch, valName, cm.meanIou(),
         cm.pixelAccuracy(), formatIou(cm.iou()));
+    double selecting = options.selectsOnRobustness() ? underConditions(graph, epoch, cm) : cm.meanIou();
     for (Map.Entry<String, List<LabelledImage>> r : reported.entrySet()) {
       ConfusionMatrix other = validate(graph, r.getValue());
       log.printf(Locale.ROOT, "epoch %d %s mIoU %.4f pixel acc %.4f per class %s%n", epoch, r.getKey(),
           other.meanIou(), other.pixelAccuracy(), formatIou(other.iou()));
     }
-    return cm.meanIou();
+    return selecting;
+  }
+
+  /** The selecting set under each robustness condition, logged; the mean with the set as recorded selects. */
+  private double underConditions(TrainGraph graph, int epoch, ConfusionMatrix asRecorded) {
+    ConditionScore.Summary summary = ValidationUnderConditions.score(val, images -> validate(graph, images),
+        asRecorded, String.format(Locale.ROOT, "epoch %d %s", epoch, valName), log);
+    return summary.mean();
   }
 
   private ProgressBar progressBar(int epoch, int steps) {
