@@ -60,10 +60,13 @@ class RobustnessTest {
   }
 
   @Test
-  void conditionsStackOnWhatTheFlagsAlreadyDoAndANoOpChangesNothing() {
+  void conditionsStackOnWhatTheFlagsAlreadyDoAndANoOpChangesNothing() throws Exception {
     assertEquals(Evaluations.miou(Evaluations.printed(MODEL)),
         Evaluations.miou(Evaluations.printed(MODEL, "--degrade", "exposure:1")));
-    String noisyJpeg = Evaluations.miou(Evaluations.printed(MODEL, "--degrade", "noise:13.5", "--degrade", "jpeg:12"));
+    Path report = tmp.resolve("noisy-jpeg.json");
+    String noisyJpeg = Evaluations.miou(Evaluations.printed(MODEL, "--degrade", "noise:13.5", "--degrade", "jpeg:12",
+        "--report", report.toString()));
+    assertEquals("noise:13.5 + jpeg:12", new ObjectMapper().readTree(report.toFile()).get("degrade").asText());
     String table = Cli.printed(() -> assertEquals(0, Cli.run(new EvaluateCommand(), "--model", MODEL, "--data", DATA,
         "--degrade", "noise:13.5", "--robustness").code()));
     assertEquals(noisyJpeg, row(table, "jpeg-12"), "robustness conditions come on top of --degrade:\n" + table);

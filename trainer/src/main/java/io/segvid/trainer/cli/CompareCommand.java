@@ -81,7 +81,7 @@ public final class CompareCommand implements Callable<Integer> {
         }
       }
       if (!scoring.conditions().isEmpty()) printSummaries(asGiven, byModel);
-      if (scoring.report != null) writeReport(classes, asGiven, byModel);
+      if (scoring.report != null) writeReport(given, classes, asGiven, byModel);
     } finally {
       for (int m = open.size() - 1; m >= 0; m--) open.get(m).close();
     }
@@ -159,13 +159,13 @@ public final class CompareCommand implements Callable<Integer> {
     return model < 26 ? String.valueOf((char) ('A' + model)) : "M" + (model + 1);
   }
 
-  private void writeReport(List<String> classes, List<EvaluateCommand.Evaluation> asGiven,
+  private void writeReport(PictureCondition given, List<String> classes, List<EvaluateCommand.Evaluation> asGiven,
                            List<List<ConditionScore>> byModel) throws IOException {
     ObjectNode root = EvaluationReport.newObject();
     root.put("data", scoring.data.toString());
     if (scoring.prefixList() != null) root.put("prefixes", scoring.prefixList());
     if (scoring.channelGains != null) root.put("channelGains", scoring.channelGains);
-    if (scoring.degrade != null && !scoring.degrade.isEmpty()) root.put("degrade", String.join(" + ", scoring.degrade));
+    if (given.degradationsText() != null) root.put("degrade", given.degradationsText());
     ArrayNode list = root.putArray("models");
     for (int m = 0; m < asGiven.size(); m++) {
       EvaluateCommand.Evaluation e = asGiven.get(m);

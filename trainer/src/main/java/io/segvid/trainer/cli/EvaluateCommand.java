@@ -73,7 +73,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             .describe("model", modelOptions.modelPath().toString()).describe("data", scoring.data.toString())
             .describe("prefixes", scoring.prefixList())
             .describe("channelGains", scoring.channelGains)
-            .describe("degrade", given.degradations().isEmpty() ? null : given.description())
+            .describe("degrade", given.degradationsText())
             .describe("tta", modelOptions.testTimeAugmentation().toString())
             .describe("images", e.images())
             .describe("inputSize", e.inputSize().height() + "x" + e.inputSize().width())

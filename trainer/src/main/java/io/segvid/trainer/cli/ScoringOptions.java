@@ -67,8 +67,7 @@ public final class ScoringOptions {
   /** Says how the images were changed, if they were. */
   void printChanges(PictureCondition given) {
     if (given.gains() != null) System.out.println("images re-coloured with channel gains " + given.gains() + " (red, green, blue)");
-    if (!given.degradations().isEmpty()) System.out.println("images degraded: "
-        + String.join(" + ", given.degradations().stream().map(Object::toString).toList()));
+    if (given.degradationsText() != null) System.out.println("images degraded: " + given.degradationsText());
   }
 
   /** The conditions scored after the images as given: --robustness's, or none. */

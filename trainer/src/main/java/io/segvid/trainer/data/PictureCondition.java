@@ -42,6 +42,11 @@ public record PictureCondition(String name, ChannelGains gains, List<Degradation
     return out;
   }
 
+  /** Its degradations in order, e.g. "noise:13.5 + jpeg:12"; null when it has none. */
+  public String degradationsText() {
+    return degradations.isEmpty() ? null : String.join(" + ", degradations.stream().map(Degradation::toString).toList());
+  }
+
   /** What it does, e.g. "gains 1.06,1.00,0.85" or "noise:13.5". */
   public String description() {
     StringBuilder s = new StringBuilder(gains == null ? "" : "gains " + gains);
