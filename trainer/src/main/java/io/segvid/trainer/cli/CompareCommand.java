@@ -50,7 +50,7 @@ public final class CompareCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PictureCondition given = scoring.checkedGiven();  // bad flags before any I/O
     TestTimeAugmentation augmentation = TestTimeAugmentation.parse(tta, "--tta");
-    int intraOp = threads != null && threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    int intraOp = ModelOptions.threadsOr(threads);
     List<LabelledImageFolder.Pair> pairs = scoring.pairs();
     MaskColours colours = MaskColours.near(scoring.data);
     scoring.printChanges(given);

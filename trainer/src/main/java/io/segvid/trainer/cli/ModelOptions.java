@@ -54,6 +54,11 @@ public final class ModelOptions {
   }
 
   public int threads() {
+    return threadsOr(threads);
+  }
+
+  /** A --threads value, or every core when it is missing or not positive. */
+  static int threadsOr(Integer threads) {
     return threads != null && threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
   }
 
