@@ -66,6 +66,12 @@ class TrainCommandTest {
     assertEquals(2, ModelMetadata.read(out.resolve("model")).numClasses());
     assertEquals(2, new ObjectMapper().readTree(out.resolve("checkpoint/state.json").toFile()).get("epoch").asInt());
     assertEquals(0.002, savedLearningRate(out), 1e-9, "from scratch, the recipe's rate");
+    JsonNode augmentation = new ObjectMapper().readTree(out.resolve("checkpoint/options.json").toFile()).get("augmentation");
+    // Other light and sensor noise from the first epoch by default (docs/model-experiments.md, "Session 29").
+    assertEquals(0.15, augmentation.get("whiteBalance").asDouble(), 1e-6, "white balance on by default");
+    assertEquals(20, augmentation.get("noise").asDouble(), 1e-6, "sensor noise on by default");
+    assertEquals(0.3, augmentation.get("blur").asDouble(), 1e-6, "blur on by default");
+    assertEquals(0.3, augmentation.get("gamma").asDouble(), 1e-6, "gamma on by default");
     assertEquals(1 + 2, Files.readAllLines(out.resolve("curves.csv")).size(), "a header and one row per epoch");
     assertTrue(Files.size(out.resolve("curves.png")) > 1000);
     assertEquals(java.util.Set.of(), ServingGraphTest.forbiddenOpsOnServingPath(out.resolve("model")));
@@ -252,14 +258,17 @@ class TrainCommandTest {
     assertEquals("--select-on must be clean or robustness, got dusk", bad.err().strip());
   }
 
-  /** --rotate trains through the command, is kept for --resume, and a value outside 0..45 is one line. */
+  /** --rotate trains through the command, is kept for --resume, and a value outside 0..45 is one line; 0 turns others off. */
   @Test
   @Order(8)
   void rotateIsARunOption() throws Exception {
     Path out = tmp.resolve("rotate");
-    train("--data", data.toString(), "--out", out.toString(), "--epochs", "1", "--rotate", "10");
-    assertEquals(10.0, new ObjectMapper().readTree(out.resolve("checkpoint/options.json").toFile())
-        .get("augmentation").get("rotation").asDouble(), "a resumed run rotates as it started");
+    train("--data", data.toString(), "--out", out.toString(), "--epochs", "1", "--rotate", "10", "--white-balance", "0",
+        "--noise", "0");
+    JsonNode augmentation = new ObjectMapper().readTree(out.resolve("checkpoint/options.json").toFile()).get("augmentation");
+    assertEquals(10.0, augmentation.get("rotation").asDouble(), "a resumed run rotates as it started");
+    assertEquals(0, augmentation.get("whiteBalance").asDouble(), "0 turns a default augmentation off");
+    assertEquals(0, augmentation.get("noise").asDouble(), "0 turns a default augmentation off");
     Cli bad = Cli.run(new TrainCommand(), "--data", data.toString(), "--out", tmp.resolve("bad").toString(),
         "--rotate", "50", "--num-classes", "2");
     assertEquals("rotate must be 0..45 degrees, got 50.0", bad.err().strip());
