@@ -70,6 +70,8 @@ final class FfmpegDecoder implements AutoCloseable {
   private final Frame audioFrame = new Frame();
   private boolean endOfInput;
   private String readError;
+  private DeclaredLength declaredLength = DeclaredLength.UNKNOWN;
+  private boolean lengthChecked;
 
   /** One decoded elementary stream. */
   private static final class Track {
@@ -126,6 +128,7 @@ final class FfmpegDecoder implements AutoCloseable {
     pictures = new BgrConverter(codedWidth, codedHeight, videoStream.codecpar());
     frameRate = frameRate(videoStream);
     estimatedFrames = live ? 0 : estimateFrames(videoStream, format, frameRate);
+    if (!live) declaredLength = DeclaredLength.of(format);
     int audioIndex = av_find_best_stream(format, AVMEDIA_TYPE_AUDIO, -1, video.index, (PointerPointer<?>) null, 0);
     if (audioIndex >= 0) openAudio(audioIndex);
     packet = av_packet_alloc();
@@ -196,7 +199,7 @@ final class FfmpegDecoder implements AutoCloseable {
   /**
    * The next decoded frame (video or audio), valid until the next call; null at the end of the input.
    * A read error after some frames ends the input like an end of file once the decoders are drained,
-   * and is then reported.
+   * and is then reported; so is a file that ends well before its header says it does.
    */
   Frame next() throws SourceException {
     while (true) {
@@ -210,6 +213,10 @@ final class FfmpegDecoder implements AutoCloseable {
       }
       if (endOfInput) {
         if ((video.drained || !video.present()) && (audio.drained || !audio.present())) {
+          if (!lengthChecked) {
+            lengthChecked = true;
+            if (readError == null) readError = declaredLength.shortfall(Math.max(video.lastMicros, audio.lastMicros));
+          }
           if (readError != null) {
             String e = readError;
             readError = null;

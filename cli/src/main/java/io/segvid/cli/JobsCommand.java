@@ -26,7 +26,7 @@ public final class JobsCommand implements Callable<Integer> {
     String state = s.state().name().toLowerCase(Locale.ROOT);
     String where = s.worker() == null ? "" : " on " + s.worker();
     String detail = s.state() == JobStatus.State.FAILED ? " error: " + s.error()
-        : s.state() == JobStatus.State.DONE ? " frames " + s.frames() : "";
+        : s.state() == JobStatus.State.DONE ? " frames " + s.frames() + (s.error() == null ? "" : " warning: " + s.error()) : "";
     return s.id() + " " + state + where + " " + s.source() + detail;
   }
 }

@@ -35,7 +35,7 @@ final class PipelineJobRunner implements JobRunner {
       if (stop.failure() != null) return Result.failed(oneLine(stop.failure()));
       long frames = 0;
       for (PipelineMetrics m : outcome.metrics()) frames += (long) m.framesOut.count();
-      return Result.done(frames);
+      return Result.done(frames, outcome.warnings().isEmpty() ? null : oneLine(String.join("; ", outcome.warnings())));
     } catch (Exception | LinkageError e) {
       return Result.failed(oneLine(e));
     }
@@ -43,7 +43,10 @@ final class PipelineJobRunner implements JobRunner {
 
   /** A failure as the one line that status records carry. */
   static String oneLine(Throwable t) {
-    String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return oneLine(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+  }
+
+  private static String oneLine(String m) {
     return m.replaceAll("\\s*\\R\\s*", " ");
   }
 }

@@ -164,6 +164,29 @@ class BadInputTest {
   }
 
   @Test
+  void aFileCutShortIsProcessedAsFarAsItGoesAndNamedAsCutShort() throws Exception {
+    // The sample keeps its index at the front, so a cut copy still opens, and its header still says 8.8 s.
+    byte[] all = Files.readAllBytes(Media.VIDEO);
+    Path cut = tmp.resolve("cut.mp4");
+    Files.write(cut, java.util.Arrays.copyOf(all, all.length * 3 / 10));
+    Path out = tmp.resolve("cut-out.mkv");
+    InProcessCli.Ran r = InProcessCli.run("run", "--no-progress", "--source", cut.toString(), "--sink", "file:" + out,
+        "--model", Media.MODEL.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("warning: stopped reading " + cut) && r.out().contains("the file is cut short or damaged"),
+        r.out());
+    int written = Media.probe(out).frames();
+    assertTrue(written > 20 && written < Media.probe(Media.VIDEO).frames() / 2, written + " frames written");
+    // A whole file, of a container that also states its length, is not called cut.
+    Path whole = tmp.resolve("whole.mkv");
+    Media.reencode(Media.VIDEO, whole, "matroska", org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MPEG4, 40);
+    InProcessCli.Ran w = InProcessCli.run("run", "--no-progress", "--source", whole.toString(), "--sink", "stats:"
+        + tmp.resolve("whole.jsonl"), "--model", Media.MODEL.toString());
+    assertEquals(0, w.code(), w.err());
+    assertFalse(w.out().contains("cut short") || w.out().contains("warning"), w.out());
+  }
+
+  @Test
   void recordingThatRunsOutOfSpaceFailsAndIsNotLeftAsIfComplete() throws Exception {
     // A full disk, as the writer sees it: a file-size limit on a child segvid (the JVM ignores
     // SIGXFSZ, so writes past it fail with EFBIG). The natives must already sit in JavaCPP's cache,

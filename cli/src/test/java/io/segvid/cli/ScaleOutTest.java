@@ -169,6 +169,7 @@ class ScaleOutTest {
         assertEquals(JobStatus.State.DONE, s.state(), s.toString() + "\n" + log("w1") + log("w2"));
         ran.add(s.worker());
         assertEquals(clipFrames, Media.probe(e.getValue()).frames(), "every frame of job " + e.getKey());
+        assertEquals(null, s.error(), "a whole file leaves no warning");
       }
       assertEquals(Set.of("w1", "w2"), ran, "jobs spread over both workers");
       assertResults(broker.bootstrap, withResults, clipFrames);
@@ -201,9 +202,19 @@ class ScaleOutTest {
           .orElseThrow().state(), "not retried");
       assertFalse(Files.exists(out.resolve("bad.mp4")));
 
+      // A file cut short: done as far as it goes, with a warning that says so.
+      byte[] whole = Files.readAllBytes(Media.VIDEO);
+      Path cut = tmp.resolve("cut.mp4");
+      Files.write(cut, java.util.Arrays.copyOf(whole, whole.length / 4));
+      JobStatus cutShort = queue.await(queue.submit(cut.toString(), List.of("file:" + out.resolve("cut.mp4"))),
+          Duration.ofMinutes(2));
+      assertEquals(JobStatus.State.DONE, cutShort.state(), cutShort.toString());
+      assertTrue(cutShort.error() != null && cutShort.error().contains("the file is cut short"), cutShort.toString());
+      assertTrue(JobsCommand.line(cutShort).endsWith(" warning: " + cutShort.error()), JobsCommand.line(cutShort));
+
       try (Stream<Path> files = Files.list(out)) {
         List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
-        assertEquals(List.of("long-a.mp4", "long-b.mp4", "short-0.mp4", "short-1.mp4", "short-2.mp4", "short-3.mp4"),
+        assertEquals(List.of("cut.mp4", "long-a.mp4", "long-b.mp4", "short-0.mp4", "short-1.mp4", "short-2.mp4", "short-3.mp4"),
             names, "each output once, no temporary file left");
       }
     }

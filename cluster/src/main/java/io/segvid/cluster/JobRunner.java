@@ -6,10 +6,17 @@ import java.util.List;
 @FunctionalInterface
 public interface JobRunner {
 
-  /** What a run came to: frames written, or the one-line reason it failed. */
+  /**
+   * What a run came to: frames written, or the one-line reason it failed; a done run's {@code error} is
+   * a warning or null (a source that ended early, the file cut short).
+   */
   record Result(boolean ok, long frames, String error) {
     public static Result done(long frames) {
       return new Result(true, frames, null);
+    }
+
+    public static Result done(long frames, String warning) {
+      return new Result(true, frames, warning);
     }
 
     public static Result failed(String error) {

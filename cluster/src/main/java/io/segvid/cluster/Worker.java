@@ -161,7 +161,8 @@ public final class Worker implements AutoCloseable {
     String outcome = result.ok() ? "done" : "failed";
     Counter.builder("segvid.worker.jobs").tag("outcome", outcome).description("jobs finished").register(registry).increment();
     Timer.builder("segvid.worker.job.duration").tag("outcome", outcome).register(registry).record(nanos, TimeUnit.NANOSECONDS);
-    if (result.ok()) LOG.info("job {} done: {} frames", job.id(), result.frames());
+    if (result.ok() && result.error() != null) LOG.warn("job {} done: {} frames; {}", job.id(), result.frames(), result.error());
+    else if (result.ok()) LOG.info("job {} done: {} frames", job.id(), result.frames());
     else LOG.warn("job {} failed: {}", job.id(), result.error());
   }
 
