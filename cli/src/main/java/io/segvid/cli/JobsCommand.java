@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code segvid jobs}: every job's latest status. */
-@Command(name = "jobs", mixinStandardHelpOptions = true, description = "List jobs: id, state, worker, source, error.")
+@Command(name = "jobs", mixinStandardHelpOptions = true, description = "List jobs: id, state, worker, source, frames, error or warning.")
 public final class JobsCommand implements Callable<Integer> {
 
   @Mixin
