@@ -71,7 +71,6 @@ final class FfmpegDecoder implements AutoCloseable {
   private boolean endOfInput;
   private String readError;
   private DeclaredLength declaredLength = DeclaredLength.UNKNOWN;
-  private boolean lengthChecked;
 
   /** One decoded elementary stream. */
   private static final class Track {
@@ -213,10 +212,8 @@ final class FfmpegDecoder implements AutoCloseable {
       }
       if (endOfInput) {
         if ((video.drained || !video.present()) && (audio.drained || !audio.present())) {
-          if (!lengthChecked) {
-            lengthChecked = true;
-            if (readError == null) readError = declaredLength.shortfall(Math.max(video.lastMicros, audio.lastMicros));
-          }
+          if (readError == null) readError = declaredLength.shortfall(Math.max(video.lastMicros, audio.lastMicros));
+          declaredLength = DeclaredLength.UNKNOWN;  // judged once: later calls just report the end
           if (readError != null) {
             String e = readError;
             readError = null;

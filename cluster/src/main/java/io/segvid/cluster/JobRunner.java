@@ -12,7 +12,7 @@ public interface JobRunner {
    */
   record Result(boolean ok, long frames, String error) {
     public static Result done(long frames) {
-      return new Result(true, frames, null);
+      return done(frames, null);
     }
 
     public static Result done(long frames, String warning) {

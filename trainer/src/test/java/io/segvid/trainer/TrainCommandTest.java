@@ -66,7 +66,7 @@ class TrainCommandTest {
     assertEquals(2, ModelMetadata.read(out.resolve("model")).numClasses());
     assertEquals(2, new ObjectMapper().readTree(out.resolve("checkpoint/state.json").toFile()).get("epoch").asInt());
     assertEquals(0.002, savedLearningRate(out), 1e-9, "from scratch, the recipe's rate");
-    JsonNode augmentation = new ObjectMapper().readTree(out.resolve("checkpoint/options.json").toFile()).get("augmentation");
+    JsonNode augmentation = savedOptions(out).get("augmentation");
     // Other light and sensor noise from the first epoch by default (docs/model-experiments.md, "Session 29").
     assertEquals(0.15, augmentation.get("whiteBalance").asDouble(), 1e-6, "white balance on by default");
     assertEquals(20, augmentation.get("noise").asDouble(), 1e-6, "sensor noise on by default");
@@ -265,7 +265,7 @@ class TrainCommandTest {
     Path out = tmp.resolve("rotate");
     train("--data", data.toString(), "--out", out.toString(), "--epochs", "1", "--rotate", "10", "--white-balance", "0",
         "--noise", "0");
-    JsonNode augmentation = new ObjectMapper().readTree(out.resolve("checkpoint/options.json").toFile()).get("augmentation");
+    JsonNode augmentation = savedOptions(out).get("augmentation");
     assertEquals(10.0, augmentation.get("rotation").asDouble(), "a resumed run rotates as it started");
     assertEquals(0, augmentation.get("whiteBalance").asDouble(), "0 turns a default augmentation off");
     assertEquals(0, augmentation.get("noise").asDouble(), "0 turns a default augmentation off");
@@ -348,7 +348,12 @@ class TrainCommandTest {
   }
 
   private static double savedLearningRate(Path run) throws Exception {
-    return new ObjectMapper().readTree(run.resolve("checkpoint/options.json").toFile()).get("learningRate").asDouble();
+    return savedOptions(run).get("learningRate").asDouble();
+  }
+
+  /** The options a run saved for --resume. */
+  private static JsonNode savedOptions(Path run) throws Exception {
+    return new ObjectMapper().readTree(run.resolve("checkpoint/options.json").toFile());
   }
 
   private static String train(String... args) throws Exception {
