@@ -40,6 +40,10 @@ final class DeclaredLength {
     return new DeclaredLength(start, duration);  // both in AV_TIME_BASE units: microseconds
   }
 
+  boolean known() {
+    return durationMicros > 0;
+  }
+
   /**
    * Why the file looks cut short, given the time of the last frame decoded from any of its streams
    * (Long.MIN_VALUE: none); null if it does not.

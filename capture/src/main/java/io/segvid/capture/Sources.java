@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns a --source argument into a {@link SourceSpec}:
@@ -22,6 +24,8 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public final class Sources {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Sources.class);
 
   private static final Pattern DEVICE = Pattern.compile("(?:webcam:(\\d+)|(/dev/video\\d+))");
 
@@ -93,7 +97,10 @@ public final class Sources {
       @Override
       public SourceInfo open() throws SourceException {
         if (!Files.isRegularFile(file)) throw new SourceException("video file " + file + " does not exist");
-        return super.open();
+        SourceInfo info = super.open();
+        String cut = CutFileCheck.shortfall(file);
+        if (cut != null) LOG.warn("{}: {}; each pass of the loop ends there", name, cut);
+        return info;
       }
     });
   }

@@ -62,6 +62,16 @@ class LocalSourcesTest {
   }
 
   @Test
+  void aLoopedFileCutShortIsNamedAsCutShortAndStillLoops() throws Exception {
+    Path cut = Media.cutCopyOfVideo(tmp.resolve("cut.mp4"));
+    try (SegvidProcess segvid = SegvidProcess.start(tmp.resolve("loop.log"), java.util.Map.of(), "--source", "loop:" + cut)) {
+      segvid.await("the cut named", 60, () -> segvid.logText().contains("loop:" + cut + ": it ends at")
+          && segvid.logText().contains("the file is cut short or damaged; each pass of the loop ends there"));
+      segvid.awaitMoreFrames("frames past the cut's first pass (about 60 frames)", 120, 90);
+    }
+  }
+
+  @Test
   void missingWebcamFailsWithinASecond() {
     StringWriter err = new StringWriter();
     long t0 = System.nanoTime();
