@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -93,16 +94,26 @@ public final class Sources {
     String graph = "movie=" + escapeFilterPath(file.toAbsolutePath().toString())
         + ":loop=0,setpts=N/FRAME_RATE/TB,realtime";
     String name = "loop:" + file;
+    AtomicBoolean lengthChecked = new AtomicBoolean();
     return spec(name, true, () -> new FfmpegSource(graph, "lavfi", Map.of(), name, true) {
       @Override
       public SourceInfo open() throws SourceException {
         if (!Files.isRegularFile(file)) throw new SourceException("video file " + file + " does not exist");
         SourceInfo info = super.open();
-        String cut = CutFileCheck.shortfall(file);
-        if (cut != null) LOG.warn("{}: {}; each pass of the loop ends there", name, cut);
+        if (lengthChecked.compareAndSet(false, true)) warnIfCut(file, name);
         return info;
       }
     });
+  }
+
+  /** On its own thread: reading a long file's packets takes seconds, which the first picture need not wait for. */
+  private static void warnIfCut(Path file, String name) {
+    Thread check = new Thread(() -> {
+      String cut = CutFileCheck.shortfall(file);
+      if (cut != null) LOG.warn("{}: {}; each pass of the loop ends there", name, cut);
+    }, "length check of " + name);
+    check.setDaemon(true);
+    check.start();
   }
 
   /** Quoting for a path inside a filter graph argument (two levels: option value, then graph). */
