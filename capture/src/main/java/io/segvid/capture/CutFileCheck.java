@@ -41,7 +41,7 @@ final class CutFileCheck {
         long time = packet.pts() != AV_NOPTS_VALUE ? packet.pts() : packet.dts();
         if (time != AV_NOPTS_VALUE) {
           AVRational base = format.streams(packet.stream_index()).time_base();
-          lastMicros = Math.max(lastMicros, 1_000_000L * time * base.num() / Math.max(1, base.den()));
+          lastMicros = Math.max(lastMicros, DeclaredLength.micros(time, base.num(), Math.max(1, base.den())));
         }
         av_packet_unref(packet);
       }

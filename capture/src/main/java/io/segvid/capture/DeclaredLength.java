@@ -40,6 +40,11 @@ final class DeclaredLength {
     return new DeclaredLength(start, duration);  // both in AV_TIME_BASE units: microseconds
   }
 
+  /** A stream timestamp in microseconds, the unit of the header's length (den already at least 1). */
+  static long micros(long timestamp, long timeBaseNum, long timeBaseDen) {
+    return 1_000_000L * timestamp * timeBaseNum / timeBaseDen;
+  }
+
   boolean known() {
     return durationMicros > 0;
   }

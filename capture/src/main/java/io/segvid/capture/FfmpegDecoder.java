@@ -278,7 +278,7 @@ final class FfmpegDecoder implements AutoCloseable {
     if (pts == AV_NOPTS_VALUE) {
       micros = track.lastMicros == Long.MIN_VALUE ? 0 : track.lastMicros + (long) (1e6 / Math.max(1, frameRate));
     } else {
-      micros = 1_000_000L * pts * track.timeBaseNum / track.timeBaseDen;
+      micros = DeclaredLength.micros(pts, track.timeBaseNum, track.timeBaseDen);
     }
     track.lastMicros = micros;
     return micros;

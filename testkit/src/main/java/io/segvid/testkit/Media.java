@@ -1,7 +1,10 @@
 package io.segvid.testkit;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -26,9 +29,9 @@ public final class Media {
    * The first 30 % of the sample's bytes, as a copy or download that stopped would leave it. The
    * sample keeps its index at the front, so the copy still opens and its header still says 8.8 s.
    */
-  public static Path cutCopyOfVideo(Path target) throws java.io.IOException {
-    byte[] all = java.nio.file.Files.readAllBytes(VIDEO);
-    return java.nio.file.Files.write(target, java.util.Arrays.copyOf(all, all.length * 3 / 10));
+  public static Path cutCopyOfVideo(Path target) throws IOException {
+    byte[] all = Files.readAllBytes(VIDEO);
+    return Files.write(target, Arrays.copyOf(all, all.length * 3 / 10));
   }
 
   public static Probe probe(Path file) throws Exception {
