@@ -1,0 +1,40 @@
+# Which Java segvid builds and runs with, and whether it can build it (a JDK, 17 or newer).
+# Sourced by the launcher and by test-deps; JAVA_HOME wins over PATH, as it does for Maven.
+segvid_java() {
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then echo "$JAVA_HOME/bin/java"; else command -v java || true; fi
+}
+
+# The feature version of that Java (8 for "1.8.0_392", 17 for "17.0.15", 25 for "25"), 0 when there is none.
+java_major() {
+  local j v
+  j="$(segvid_java)"
+  [ -n "$j" ] || { echo 0; return; }
+  v="$("$j" -version 2>&1 | awk -F'"' '/version "/ {print $2; exit}')"
+  v="${v#1.}"
+  v="${v%%[!0-9]*}"
+  echo "${v:-0}"
+}
+
+# A JDK (javac beside java: Maven compiles in its own JVM) of version 17 or newer.
+jdk_ok() {
+  local j
+  j="$(segvid_java)"
+  [ -n "$j" ] && [ -x "$(dirname "$(readlink -f "$j")")/javac" ] && [ "$(java_major)" -ge 17 ]
+}
+
+# The first JDK package of version 17 or newer that this machine's apt offers (after apt-get update).
+jdk_package() {
+  local p
+  for p in openjdk-17-jdk-headless openjdk-21-jdk-headless openjdk-25-jdk-headless default-jdk-headless; do
+    if [ -n "$(apt-cache show "$p" 2>/dev/null | head -1)" ]; then echo "$p"; return; fi
+  done
+}
+
+# JVM options that keep Java 23+ from warning about what the native libraries and protobuf do by design
+# (JNI loading, sun.misc.Unsafe); Java 17 takes the first and would reject the second.
+quiet_jvm_options() {
+  local major="$1"
+  echo "--enable-native-access=ALL-UNNAMED"
+  [ "$major" -ge 23 ] && echo "--sun-misc-unsafe-memory-access=allow"
+  return 0
+}
