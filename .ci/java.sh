@@ -4,15 +4,20 @@ segvid_java() {
   if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then echo "$JAVA_HOME/bin/java"; else command -v java || true; fi
 }
 
-# The feature version of that Java (8 for "1.8.0_392", 17 for "17.0.15", 25 for "25"), 0 when there is none.
-java_major() {
-  local j v
-  j="$(segvid_java)"
-  [ -n "$j" ] || { echo 0; return; }
-  v="$("$j" -version 2>&1 | awk -F'"' '/version "/ {print $2; exit}')"
-  v="${v#1.}"
+# The feature version in a version string as `java -version` quotes it: 8 for "1.8.0_392", 17 for
+# "17.0.15", 21 for "21-ea", 25 for "25"; 0 for anything else.
+feature_version() {
+  local v="${1#1.}"
   v="${v%%[!0-9]*}"
   echo "${v:-0}"
+}
+
+# The feature version of that Java, 0 when there is none.
+java_major() {
+  local j
+  j="$(segvid_java)"
+  [ -n "$j" ] || { echo 0; return; }
+  feature_version "$("$j" -version 2>&1 | awk -F'"' '/version "/ {print $2; exit}')"
 }
 
 # A JDK (javac beside java: Maven compiles in its own JVM) of version 17 or newer.

@@ -1,0 +1,80 @@
+package io.segvid.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The launcher's Java checks ({@code .ci/java.sh}, sourced by {@code segvid} and {@code .ci/test-deps}),
+ * run by bash against the JDK running this test: the version it reads is this JVM's, this JDK passes as
+ * one that can build segvid, and the JVM options chosen for its version start it without complaint.
+ */
+class LauncherJavaTest {
+
+  private static final Path JAVA_SH = Path.of("../.ci/java.sh").toAbsolutePath().normalize();
+  private static final String THIS_JDK = System.getProperty("java.home");
+
+  @Test
+  void readsTheFeatureVersionOfEveryVersionStringStyle() throws Exception {
+    Map<String, String> expected = Map.of("1.8.0_392", "8", "11.0.2+9", "11", "17.0.15", "17", "21-ea", "21",
+        "25", "25", "", "0", "not a version", "0");
+    for (var e : expected.entrySet()) {
+      assertEquals(e.getValue(), bash("feature_version \"$1\"", e.getKey()).output, "version string '" + e.getKey() + "'");
+    }
+  }
+
+  @Test
+  void theJavaItFindsIsJavaHomesWithThisJvmsVersion() throws Exception {
+    assertEquals(Path.of(THIS_JDK, "bin", "java").toString(), bash("segvid_java").output);
+    assertEquals(String.valueOf(Runtime.version().feature()), bash("java_major").output);
+  }
+
+  @Test
+  void thisJdkCanBuildAndAFolderWithoutJavaCannot() throws Exception {
+    assertEquals(0, bash("jdk_ok").exit, "the JDK running the tests at " + THIS_JDK);
+    Result none = bash("JAVA_HOME=/nonexistent-jdk PATH=/nonexistent-bin; jdk_ok; echo \"$? $(java_major)\"");
+    assertEquals("1 0", none.output, "no java anywhere");
+  }
+
+  @Test
+  void theQuietOptionsForThisVersionStartThisJvm() throws Exception {
+    List<String> options = bash("quiet_jvm_options \"$(java_major)\"").output.lines().toList();
+    assertEquals(Runtime.version().feature() >= 23 ? 2 : 1, options.size(), "options " + options);
+    List<String> cmd = new ArrayList<>(List.of(Path.of(THIS_JDK, "bin", "java").toString()));
+    cmd.addAll(options);
+    cmd.add("-version");
+    assertEquals(0, run(cmd).exit, "java " + options + " -version");
+    // Java 17 rejects the Unsafe option (a JVM that will not start); 23+ warns without it.
+    assertEquals(List.of("--enable-native-access=ALL-UNNAMED"), bash("quiet_jvm_options 17").output.lines().toList());
+    assertEquals(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"),
+        bash("quiet_jvm_options 25").output.lines().toList());
+  }
+
+  private record Result(int exit, String output) {}
+
+  /** Sources java.sh, then runs the script with JAVA_HOME set to this JDK; ARGS are $1, .... */
+  private static Result bash(String script, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("bash", "-c", ". \"" + JAVA_SH + "\"; " + script, "bash"));
+    cmd.addAll(List.of(args));
+    return run(cmd);
+  }
+
+  private static Result run(List<String> cmd) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("JAVA_HOME", THIS_JDK);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("timed out: " + cmd);
+    }
+    return new Result(p.exitValue(), out);
+  }
+}
