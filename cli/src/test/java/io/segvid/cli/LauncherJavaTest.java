@@ -12,13 +12,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The launcher's Java checks ({@code .ci/java.sh}, sourced by {@code segvid} and {@code .ci/test-deps}),
+ * The launcher's Java checks ({@code .ci/setup-common.sh}, sourced by {@code segvid} and {@code .ci/test-deps}),
  * run by bash against the JDK running this test: the version it reads is this JVM's, this JDK passes as
  * one that can build segvid, and the JVM options chosen for its version start it without complaint.
  */
 class LauncherJavaTest {
 
-  private static final Path JAVA_SH = Path.of("../.ci/java.sh").toAbsolutePath().normalize();
+  private static final Path SETUP_COMMON = Path.of("../.ci/setup-common.sh").toAbsolutePath().normalize();
   private static final String THIS_JDK = System.getProperty("java.home");
 
   @Test
@@ -59,9 +59,9 @@ class LauncherJavaTest {
 
   private record Result(int exit, String output) {}
 
-  /** Sources java.sh, then runs the script with JAVA_HOME set to this JDK; ARGS are $1, .... */
+  /** Sources setup-common.sh, then runs the script with JAVA_HOME set to this JDK; ARGS are $1, .... */
   private static Result bash(String script, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("bash", "-c", ". \"" + JAVA_SH + "\"; " + script, "bash"));
+    List<String> cmd = new ArrayList<>(List.of("bash", "-c", ". \"" + SETUP_COMMON + "\"; " + script, "bash"));
     cmd.addAll(List.of(args));
     return run(cmd);
   }

@@ -1,5 +1,10 @@
-# Which Java segvid builds and runs with, and whether it can build it (a JDK, 17 or newer).
-# Sourced by the launcher and by test-deps; JAVA_HOME wins over PATH, as it does for Maven.
+# What the launcher and test-deps share, sourced by both: running a command as root, and which Java
+# segvid builds and runs with and whether it can build it (a JDK, 17 or newer). JAVA_HOME wins over
+# PATH, as it does for Maven.
+
+# The command as root: directly when root, through sudo otherwise; fails without sudo.
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else return 1; fi; }
+
 segvid_java() {
   if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then echo "$JAVA_HOME/bin/java"; else command -v java || true; fi
 }
@@ -12,12 +17,18 @@ feature_version() {
   echo "${v:-0}"
 }
 
-# The feature version of that Java, 0 when there is none.
+# The feature version of that Java, 0 when there is none: from its home's release file (no JVM started
+# on every launch), else from `java -version`.
 java_major() {
-  local j
+  local j release
   j="$(segvid_java)"
   [ -n "$j" ] || { echo 0; return; }
-  feature_version "$("$j" -version 2>&1 | awk -F'"' '/version "/ {print $2; exit}')"
+  release="$(dirname "$(dirname "$(readlink -f "$j")")")/release"
+  if [ -f "$release" ]; then
+    feature_version "$(sed -n 's/^JAVA_VERSION="\(.*\)"$/\1/p' "$release")"
+  else
+    feature_version "$("$j" -version 2>&1 | awk -F'"' '/version "/ {print $2; exit}')"
+  fi
 }
 
 # A JDK (javac beside java: Maven compiles in its own JVM) of version 17 or newer.
