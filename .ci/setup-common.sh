@@ -1,6 +1,6 @@
-# What the launcher and test-deps share, sourced by both: running a command as root, and which Java
-# segvid builds and runs with and whether it can build it (a JDK, 17 or newer). JAVA_HOME wins over
-# PATH, as it does for Maven.
+# What the launcher and test-deps share, sourced by both: running a command as root, which Java
+# segvid builds and runs with and whether it can build it (a JDK, 17 or newer; JAVA_HOME wins over
+# PATH, as it does for Maven), and which system libraries the natives need are missing.
 
 # The command as root: directly when root, through sudo otherwise; fails without sudo.
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else return 1; fi; }
@@ -53,4 +53,18 @@ quiet_jvm_options() {
   echo "--enable-native-access=ALL-UNNAMED"
   [ "$major" -ge 23 ] && echo "--sun-misc-unsafe-memory-access=allow"
   return 0
+}
+
+# The packages of .ci/native-libraries.tsv (FILE) whose sonames the dynamic loader cannot find, one a
+# line; nothing where there is no ldconfig to ask. Sonames, not package names, are checked, since
+# distributions rename packages (Debian 13 and Ubuntu 24.04 ship libasound.so.2 in libasound2t64); apt
+# takes the old name for the renamed package.
+missing_library_packages() {
+  local known soname package
+  known="$({ ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null)" || true
+  [ -n "$known" ] || return 0
+  while IFS=$'\t' read -r soname package _ || [ -n "$soname" ]; do  # a last line without its newline too
+    case "$soname" in ''|'#'*) continue ;; esac
+    grep -q "[[:space:]]$soname (" <<<"$known" || echo "$package"
+  done < "$1" | sort -u
 }

@@ -4,21 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The launcher's Java checks ({@code .ci/setup-common.sh}, sourced by {@code segvid} and {@code .ci/test-deps}),
+ * The launcher's set-up checks ({@code .ci/setup-common.sh}, sourced by {@code segvid} and {@code .ci/test-deps}),
  * run by bash against the JDK running this test: the version it reads is this JVM's, this JDK passes as
- * one that can build segvid, and the JVM options chosen for its version start it without complaint.
+ * one that can build segvid, the JVM options chosen for its version start it without complaint, and a
+ * system library is asked for by its soname only where the dynamic loader lacks it.
  */
-class LauncherJavaTest {
+class LauncherSetupTest {
 
   private static final Path SETUP_COMMON = Path.of("../.ci/setup-common.sh").toAbsolutePath().normalize();
+  private static final Path NATIVE_LIBRARIES = SETUP_COMMON.resolveSibling("native-libraries.tsv");
   private static final String THIS_JDK = System.getProperty("java.home");
 
   @Test
@@ -55,6 +59,21 @@ class LauncherJavaTest {
     assertEquals(List.of("--enable-native-access=ALL-UNNAMED"), bash("quiet_jvm_options 17").output.lines().toList());
     assertEquals(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"),
         bash("quiet_jvm_options 25").output.lines().toList());
+  }
+
+  @Test
+  void onlyLibrariesTheLoaderCannotFindAreAskedForOncePerPackage(@TempDir Path dir) throws Exception {
+    Path list = dir.resolve("libraries.tsv");
+    Files.writeString(list, String.join("\n",
+        "# soname\tpackage\tneeded by",
+        "libc.so.6\tlibc6\tevery native library",
+        "libsegvid-absent.so.7\tsegvid-absent7\tone",
+        "libsegvid-absent-too.so.7\tsegvid-absent7\tanother",
+        "libsegvid-absent.so.3\tsegvid-absent3\tthe last one"));
+    assertEquals(List.of("segvid-absent3", "segvid-absent7"),
+        bash("missing_library_packages \"$1\"", list.toString()).output.lines().toList());
+    // The suite's own machine has every library the natives need (test-deps installed the missing ones).
+    assertEquals("", bash("missing_library_packages \"$1\"", NATIVE_LIBRARIES.toString()).output);
   }
 
   private record Result(int exit, String output) {}
