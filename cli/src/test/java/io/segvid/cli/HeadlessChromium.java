@@ -5,14 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.File;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -46,9 +49,23 @@ final class HeadlessChromium implements AutoCloseable {
     this.socket = sockets.buildAsync(page, new Listener()).get(30, TimeUnit.SECONDS);
   }
 
+  /**
+   * The first Chromium-family browser on PATH: Debian's package installs {@code chromium}, Ubuntu's snap
+   * {@code chromium} or {@code chromium-browser}, Google's package {@code google-chrome}.
+   */
+  static String browser() {
+    for (String name : List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")) {
+      for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+        Path candidate = Path.of(dir, name);
+        if (Files.isExecutable(candidate)) return candidate.toString();
+      }
+    }
+    return "chromium";  // not found: starting it names the missing command
+  }
+
   /** Opens {@code url} in a fresh profile under {@code profile}. */
   static HeadlessChromium open(String url, Path profile) throws Exception {
-    Process p = new ProcessBuilder("chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+    Process p = new ProcessBuilder(browser(), "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
         "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--user-data-dir=" + profile, "--window-size=1100,500", "--remote-debugging-port=0", url)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
