@@ -17,13 +17,21 @@ feature_version() {
   echo "${v:-0}"
 }
 
+# That Java's home (bin/java's folder's parent, links resolved); empty when there is none.
+java_home_of_segvid_java() {
+  local j
+  j="$(segvid_java)"
+  [ -n "$j" ] && dirname "$(dirname "$(readlink -f "$j")")"
+  return 0
+}
+
 # The feature version of that Java, 0 when there is none: from its home's release file (no JVM started
 # on every launch), else from `java -version`.
 java_major() {
   local j release
   j="$(segvid_java)"
   [ -n "$j" ] || { echo 0; return; }
-  release="$(dirname "$(dirname "$(readlink -f "$j")")")/release"
+  release="$(java_home_of_segvid_java)/release"
   if [ -f "$release" ]; then
     feature_version "$(sed -n 's/^JAVA_VERSION="\(.*\)"$/\1/p' "$release")"
   else
@@ -35,7 +43,7 @@ java_major() {
 jdk_ok() {
   local j
   j="$(segvid_java)"
-  [ -n "$j" ] && [ -x "$(dirname "$(readlink -f "$j")")/javac" ] && [ "$(java_major)" -ge 17 ]
+  [ -n "$j" ] && [ -x "$(java_home_of_segvid_java)/bin/javac" ] && [ "$(java_major)" -ge 17 ]
 }
 
 # The first JDK package of version 17 or newer that this machine's apt offers (after apt-get update).
