@@ -1,6 +1,7 @@
 # What the launcher and test-deps share, sourced by both: running a command as root, which Java
 # segvid builds and runs with and whether it can build it (a JDK, 17 or newer; JAVA_HOME wins over
-# PATH, as it does for Maven), and which system libraries the natives need are missing.
+# PATH, as it does for Maven), which system libraries the natives need are missing, and the math mode
+# the launcher gives oneDNN.
 
 # The command as root: directly when root, through sudo otherwise; fails without sudo.
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else return 1; fi; }
@@ -75,4 +76,12 @@ missing_library_packages() {
     case "$soname" in ''|'#'*) continue ;; esac
     grep -q "[[:space:]]$soname (" <<<"$known" || echo "$package"
   done < "$1" | sort -u
+}
+
+# oneDNN's floating-point math mode for the segvid command $1 on the CPU that CPUINFO ($2, default
+# /proc/cpuinfo) describes: BF16 (convolutions read bfloat16 inputs, keep float32 sums) where the CPU
+# has AMX, for every command but train; nothing otherwise. On an AMX Xeon it gave 12 % more frames/s
+# at the same mIoU; training ran no faster, so it stays exact (docs/performance.md, session 34).
+convolution_math_mode() {
+  if [ "${1:-}" != train ] && grep -qw amx_bf16 "${2:-/proc/cpuinfo}" 2>/dev/null; then echo BF16; fi
 }

@@ -76,6 +76,20 @@ class LauncherSetupTest {
     assertEquals("", bash("missing_library_packages \"$1\"", NATIVE_LIBRARIES.toString()).output);
   }
 
+  @Test
+  void bfloat16ConvolutionsOnlyWhereTheCpuHasAmxAndNotForTraining(@TempDir Path dir) throws Exception {
+    Path amx = dir.resolve("amx");
+    Files.writeString(amx, "processor\t: 0\nflags\t\t: fpu avx512f avx512_bf16 amx_bf16 amx_tile amx_int8\n");
+    Path avx512Bf16Only = dir.resolve("zen4");
+    Files.writeString(avx512Bf16Only, "processor\t: 0\nflags\t\t: fpu avx512f avx512_bf16 avx512_vnni\n");
+    for (String command : List.of("run", "demo", "evaluate", "bench", "worker")) {
+      assertEquals("BF16", bash("convolution_math_mode \"$1\" \"$2\"", command, amx.toString()).output, command);
+    }
+    assertEquals("", bash("convolution_math_mode train \"$1\"", amx.toString()).output, "training stays float32");
+    assertEquals("", bash("convolution_math_mode run \"$1\"", avx512Bf16Only.toString()).output, "no AMX");
+    assertEquals("", bash("convolution_math_mode run \"$1\"", dir.resolve("absent").toString()).output, "no cpuinfo");
+  }
+
   private record Result(int exit, String output) {}
 
   /** Sources setup-common.sh, then runs the script with JAVA_HOME set to this JDK; ARGS are $1, .... */

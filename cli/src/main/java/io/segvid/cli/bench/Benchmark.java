@@ -2,6 +2,7 @@ package io.segvid.cli.bench;
 
 import io.segvid.pipeline.metrics.Memory;
 import io.segvid.config.PipelineConfig;
+import io.segvid.inference.ConvolutionMath;
 import io.segvid.inference.Segmenter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,6 +104,7 @@ public final class Benchmark {
     r.put("codec", config.recording().codec());
     r.put("threads", threads());
     r.put("cpus", Runtime.getRuntime().availableProcessors());
+    r.put("math", ConvolutionMath.ofThisProcess());
     return r;
   }
 

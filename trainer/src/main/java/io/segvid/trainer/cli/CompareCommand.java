@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.segvid.config.Home;
 import io.segvid.inference.ClassInfo;
+import io.segvid.inference.ConvolutionMath;
 import io.segvid.inference.ModelOverrides;
 import io.segvid.inference.SavedModelSegmenter;
 import io.segvid.inference.Segmenter;
@@ -130,7 +131,8 @@ public final class CompareCommand implements Callable<Integer> {
       for (String v : videos) System.out.println(row("  " + v, results, e -> e.byVideo().video(v).confusion().meanIou(), "%.4f"));
     }
     System.out.println(row("ms/frame", results, EvaluateCommand.Evaluation::meanMs, "%.1f")
-        + String.format(Locale.ROOT, "  (mean, model only, %d images, taking turns)", results.get(0).images()));
+        + String.format(Locale.ROOT, "  (mean, model only, %d images, taking turns, %s)", results.get(0).images(),
+            ConvolutionMath.ofThisProcess()));
   }
 
   private static String row(String name, List<EvaluateCommand.Evaluation> results,

@@ -1,6 +1,7 @@
 package io.segvid.trainer.cli;
 
 import io.segvid.inference.ClassInfo;
+import io.segvid.inference.ConvolutionMath;
 import io.segvid.inference.InputSize;
 import io.segvid.inference.ModelMetadata;
 import io.segvid.inference.SavedModelSegmenter;
@@ -58,8 +59,9 @@ public final class EvaluateCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "pixel accuracy %.4f%n", e.confusion().pixelAccuracy());
       System.out.printf(Locale.ROOT, "images         %d%n", e.images());
       printVideos(e.byVideo());
-      System.out.printf(Locale.ROOT, "ms/frame       %.1f mean, %.1f median (model only, %dx%d input, %d threads) = %.1f fps%n",
-          e.meanMs(), e.medianMs(), e.inputSize().height(), e.inputSize().width(), modelOptions.threads(), 1000 / e.meanMs());
+      System.out.printf(Locale.ROOT, "ms/frame       %.1f mean, %.1f median (model only, %dx%d input, %d threads, %s) = %.1f fps%n",
+          e.meanMs(), e.medianMs(), e.inputSize().height(), e.inputSize().width(), modelOptions.threads(),
+          ConvolutionMath.ofThisProcess(), 1000 / e.meanMs());
       long flops = segmenter.flopsPerFrame(e.inputSize().height(), e.inputSize().width());
       if (flops > 0) {
         System.out.printf(Locale.ROOT, "compute        %.2f GFLOP/frame (counted from the graph), %.1f GFLOP/s achieved%n",

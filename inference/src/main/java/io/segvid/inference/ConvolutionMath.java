@@ -1,0 +1,26 @@
+package io.segvid.inference;
+
+import java.util.Locale;
+
+/**
+ * The floating-point math oneDNN was told to use in this process ({@code ONEDNN_DEFAULT_FPMATH_MODE},
+ * which the launcher sets to BF16 on CPUs with AMX), named beside timings so that figures measured in
+ * float32 and with bfloat16 convolutions are not compared unawares. oneDNN reads it once, at its first
+ * primitive; a CPU without bfloat16 units ignores it.
+ */
+public final class ConvolutionMath {
+
+  static final String VARIABLE = "ONEDNN_DEFAULT_FPMATH_MODE";
+
+  private ConvolutionMath() { }
+
+  /** "float32", or "oneDNN fpmath bf16" (tf32, f16, any) when a narrower mode is set. */
+  public static String ofThisProcess() {
+    return of(System.getenv(VARIABLE));
+  }
+
+  static String of(String mode) {
+    if (mode == null || mode.isBlank() || mode.equalsIgnoreCase("strict")) return "float32";
+    return "oneDNN fpmath " + mode.strip().toLowerCase(Locale.ROOT);
+  }
+}
