@@ -112,6 +112,11 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--cutmix", defaultValue = "0", paramLabel = "P", description = "Probability that a crop gets a rectangle "
       + "(10-50%% of its area) of another crop of its batch, labels with it: mixes videos (default: ${DEFAULT-VALUE}).")
   float cutMix;
+  @Option(names = "--copy-paste", defaultValue = "0", paramLabel = "P", description = "Probability that a crop gets "
+      + "the pixels of the rarer half of the classes (those under the median class's pixel share: poles, signs, people) "
+      + "from another crop of its batch, in place, labels with them: thin objects in front of other streets and "
+      + "light (default: ${DEFAULT-VALUE}).")
+  float copyPaste;
   @Option(names = "--class-crops", defaultValue = "0", paramLabel = "P", description = "Probability that a crop is placed "
       + "around a pixel of a class drawn uniformly among those its image shows, so thin and rare classes are seen "
       + "as often as large ones (default: ${DEFAULT-VALUE}: anywhere).")
@@ -235,7 +240,7 @@ public final class TrainCommand implements Callable<Integer> {
     String[] sc = scale.split(":");
     if (sc.length != 2) throw new IllegalArgumentException("--scale must be MIN:MAX, got " + scale);
     Augmentation aug = new Augmentation(Float.parseFloat(sc[0]), Float.parseFloat(sc[1]), true, jitter, jitter, jitter,
-        hue, gamma, blur, noise, whiteBalance, cutMix, classCrops, rotate);
+        hue, gamma, blur, noise, whiteBalance, cutMix, classCrops, rotate, copyPaste);
     io.segvid.trainer.train.LossKind lossKind = switch (loss.toLowerCase(Locale.ROOT)) {
       case "ce", "cross-entropy" -> io.segvid.trainer.train.LossKind.CROSS_ENTROPY;
       case "focal" -> io.segvid.trainer.train.LossKind.FOCAL;

@@ -12,10 +12,12 @@ package io.segvid.trainer.data;
  * Mixing: cutMix as the probability that a crop gets a rectangle of another crop of its batch.
  * Placement: classCrops as the probability that a crop is placed around a pixel of a class drawn
  * uniformly among those its image shows, instead of anywhere.
+ * Pasting: copyPaste as the probability that a crop gets the rare classes' pixels of another crop of its
+ * batch ({@link CopyPaste}).
  */
 public record Augmentation(float minScale, float maxScale, boolean flip, float brightness, float contrast, float saturation,
                            float hue, float gamma, float blur, float noise, float whiteBalance, float cutMix,
-                           float classCrops, float rotation) {
+                           float classCrops, float rotation, float copyPaste) {
 
   public static final Augmentation NONE = new Augmentation(1f, 1f, false, 0f, 0f, 0f);
 
@@ -29,6 +31,9 @@ public record Augmentation(float minScale, float maxScale, boolean flip, float b
     if (classCrops < 0 || classCrops > 1) {
       throw new IllegalArgumentException("class-crops must be a probability 0..1, got " + classCrops);
     }
+    if (!(copyPaste >= 0 && copyPaste <= 1)) {
+      throw new IllegalArgumentException("copy-paste must be a probability 0..1, got " + copyPaste);
+    }
     if (!(rotation >= 0 && rotation <= 45)) {
       throw new IllegalArgumentException("rotate must be 0..45 degrees, got " + rotation);
     }
@@ -36,26 +41,34 @@ public record Augmentation(float minScale, float maxScale, boolean flip, float b
 
   /** Scale, flip and the three classic colour jitters only (the earlier recipe). */
   public Augmentation(float minScale, float maxScale, boolean flip, float brightness, float contrast, float saturation) {
-    this(minScale, maxScale, flip, brightness, contrast, saturation, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
+    this(minScale, maxScale, flip, brightness, contrast, saturation, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
   }
 
   /** Without white balance or mixing across crops. */
   public Augmentation(float minScale, float maxScale, boolean flip, float brightness, float contrast, float saturation,
                       float hue, float gamma, float blur, float noise) {
-    this(minScale, maxScale, flip, brightness, contrast, saturation, hue, gamma, blur, noise, 0f, 0f, 0f, 0f);
+    this(minScale, maxScale, flip, brightness, contrast, saturation, hue, gamma, blur, noise, 0f, 0f, 0f, 0f, 0f);
   }
 
   /** Crops placed anywhere (runs saved before {@code classCrops} read it as 0). */
   public Augmentation(float minScale, float maxScale, boolean flip, float brightness, float contrast, float saturation,
                       float hue, float gamma, float blur, float noise, float whiteBalance, float cutMix) {
-    this(minScale, maxScale, flip, brightness, contrast, saturation, hue, gamma, blur, noise, whiteBalance, cutMix, 0f, 0f);
+    this(minScale, maxScale, flip, brightness, contrast, saturation, hue, gamma, blur, noise, whiteBalance, cutMix, 0f, 0f, 0f);
   }
 
   /** Not rotated (runs saved before {@code rotation} read it as 0). */
   public Augmentation(float minScale, float maxScale, boolean flip, float brightness, float contrast, float saturation,
                       float hue, float gamma, float blur, float noise, float whiteBalance, float cutMix, float classCrops) {
     this(minScale, maxScale, flip, brightness, contrast, saturation, hue, gamma, blur, noise, whiteBalance, cutMix,
-        classCrops, 0f);
+        classCrops, 0f, 0f);
+  }
+
+  /** Nothing pasted. */
+  public Augmentation(float minScale, float maxScale, boolean flip, float brightness, float contrast, float saturation,
+                      float hue, float gamma, float blur, float noise, float whiteBalance, float cutMix, float classCrops,
+                      float rotation) {
+    this(minScale, maxScale, flip, brightness, contrast, saturation, hue, gamma, blur, noise, whiteBalance, cutMix,
+        classCrops, rotation, 0f);
   }
 
   /** Whether anything beyond the per-pixel colour jitter (hue, gamma, blur, noise, white balance) applies. */

@@ -13,7 +13,8 @@ import org.bytedeco.javacpp.PointerScope;
  * colour jitter and the photometric changes of {@link Photometric} (hue, gamma, blur, noise), applied to
  * image and mask together (bilinear for pixels, nearest neighbour for labels). Labels come out with the ignore id
  * and any id outside 0..N-1 mapped to {@link TrainGraph#IGNORE_LABEL}, and a per-pixel loss weight
- * (the class weight, 0 where ignored). Last, {@link CutMix} may paste rectangles between the batch's crops.
+ * (the class weight, 0 where ignored). Last, {@link CopyPaste} may paste rare classes' pixels and {@link CutMix}
+ * rectangles between the batch's crops.
  * One assembler per thread: it reuses its buffers.
  */
 public final class BatchAssembler {
@@ -26,16 +27,25 @@ public final class BatchAssembler {
   private final Augmentation aug;
   private final int ignoreId;
   private final float[] classWeights;
+  private final CopyPaste copyPaste;
   private final CutMix cutMix;
   private final ClassFocusedCrop classCrop;
   private final int outsideLabel;
 
+  /** Without copy-paste's classes: {@link Augmentation#copyPaste()} pastes nothing. */
   public BatchAssembler(int cropHeight, int cropWidth, Augmentation aug, int ignoreId, float[] classWeights) {
+    this(cropHeight, cropWidth, aug, ignoreId, classWeights, new boolean[classWeights.length]);
+  }
+
+  /** {@code pastedClasses}: the classes whose pixels {@link Augmentation#copyPaste()} carries between crops. */
+  public BatchAssembler(int cropHeight, int cropWidth, Augmentation aug, int ignoreId, float[] classWeights,
+                        boolean[] pastedClasses) {
     this.cropHeight = cropHeight;
     this.cropWidth = cropWidth;
     this.aug = aug;
     this.ignoreId = ignoreId;
     this.classWeights = classWeights.clone();
+    this.copyPaste = new CopyPaste(aug.copyPaste(), pastedClasses);
     this.cutMix = new CutMix(aug.cutMix());
     this.classCrop = new ClassFocusedCrop(classWeights.length, ignoreId);
     // Rotated-in corners get a label the loop below maps to ignored: the ignore id, or else 255.
@@ -47,6 +57,7 @@ public final class BatchAssembler {
     int px = cropHeight * cropWidth;
     Batch b = new Batch(n, cropHeight, cropWidth, new byte[n * px * 3], new byte[n * px], new float[n * px]);
     for (int i = 0; i < n; i++) sample(samples.get(i), random, b, i);
+    copyPaste.apply(b, random);
     cutMix.apply(b, random);
     return b;
   }

@@ -47,6 +47,14 @@ public final class ClassWeights {
     return w;
   }
 
+  /** The classes rarer than the median class (median-frequency weight above 1): the thin and small ones. */
+  public static boolean[] rarerThanMedian(List<LabelledImage> data, int numClasses) {
+    float[] w = medianFrequency(data, numClasses);
+    boolean[] rare = new boolean[numClasses];
+    for (int c = 0; c < numClasses; c++) rare[c] = w[c] > 1f;
+    return rare;
+  }
+
   public static float[] parse(String csv, int numClasses) {
     String[] parts = csv.split(",");
     if (parts.length != numClasses) {

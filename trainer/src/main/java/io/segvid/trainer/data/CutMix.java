@@ -16,9 +16,7 @@ final class CutMix {
   static final float MIN_AREA = 0.1f;
 
   private final float probability;
-  private byte[] imageCopy = new byte[0];
-  private byte[] labelCopy = new byte[0];
-  private float[] weightCopy = new float[0];
+  private final BatchSnapshot before = new BatchSnapshot();
 
   CutMix(float probability) {
     this.probability = probability;
@@ -28,7 +26,7 @@ final class CutMix {
   void apply(BatchAssembler.Batch b, Random random) {
     int n = b.size();
     if (n < 2 || probability <= 0) return;
-    snapshot(b);  // rectangles come from the crops as they were before any pasting
+    before.take(b);  // rectangles come from the crops as they were before any pasting
     int h = b.height();
     int w = b.width();
     int px = h * w;
@@ -43,20 +41,11 @@ final class CutMix {
       int x0 = random.nextInt(w - bw + 1);
       for (int y = y0; y < y0 + bh; y++) {
         int row = y * w + x0;
-        System.arraycopy(imageCopy, (from * px + row) * 3, b.images(), (i * px + row) * 3, bw * 3);
-        System.arraycopy(labelCopy, from * px + row, b.labels(), i * px + row, bw);
-        System.arraycopy(weightCopy, from * px + row, b.weights(), i * px + row, bw);
+        System.arraycopy(before.images, (from * px + row) * 3, b.images(), (i * px + row) * 3, bw * 3);
+        System.arraycopy(before.labels, from * px + row, b.labels(), i * px + row, bw);
+        System.arraycopy(before.weights, from * px + row, b.weights(), i * px + row, bw);
       }
     }
-  }
-
-  private void snapshot(BatchAssembler.Batch b) {
-    if (imageCopy.length != b.images().length) imageCopy = new byte[b.images().length];
-    if (labelCopy.length != b.labels().length) labelCopy = new byte[b.labels().length];
-    if (weightCopy.length != b.weights().length) weightCopy = new float[b.weights().length];
-    System.arraycopy(b.images(), 0, imageCopy, 0, imageCopy.length);
-    System.arraycopy(b.labels(), 0, labelCopy, 0, labelCopy.length);
-    System.arraycopy(b.weights(), 0, weightCopy, 0, weightCopy.length);
   }
 
   private static int clamp(int v, int lo, int hi) {

@@ -114,7 +114,7 @@ public final class Trainer {
     LearningRate lr = new LearningRate(options.schedule(), options.learningRate(),
         (long) stepsPerEpoch * options.warmupEpochs(), (long) stepsPerEpoch * options.epochs());
     BatchAssembler assembler = new BatchAssembler(options.cropHeight(), options.cropWidth(), options.augmentation(),
-        classes.ignoreId(), classWeights);
+        classes.ignoreId(), classWeights, pastedClasses());
     TrainingCurves curves = new TrainingCurves(run.root());
     ExecutorService prefetch = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "batch-prefetch");
@@ -167,6 +167,17 @@ public final class Trainer {
     } finally {
       prefetch.shutdownNow();
     }
+  }
+
+  /** Copy-paste carries the classes rarer than the median one, named in the log. */
+  private boolean[] pastedClasses() {
+    boolean[] pasted = new boolean[classes.numClasses()];
+    if (options.augmentation().copyPaste() <= 0) return pasted;
+    pasted = ClassWeights.rarerThanMedian(train, classes.numClasses());
+    List<String> names = new ArrayList<>();
+    for (int c = 0; c < pasted.length; c++) if (pasted[c]) names.add(classes.classes().get(c).name());
+    log.printf(Locale.ROOT, "copy-paste %.2f: pastes %s%n", options.augmentation().copyPaste(), names);
+    return pasted;
   }
 
   private float[] classWeights() {
