@@ -1,10 +1,13 @@
 package io.segvid.inference;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Deque;
+import java.util.LinkedHashSet;
 import java.util.List;
-import org.tensorflow.Graph;
+import java.util.Set;
 import org.tensorflow.GraphOperation;
+import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
@@ -22,12 +25,14 @@ public final class ModelCost {
 
   private ModelCost() { }
 
-  /** FLOP per frame of {@code graph} fed at {@code inputName} with one {@code height x width} RGB frame. */
-  public static long flopsPerFrame(Graph graph, Session session, String inputName, boolean floatInput,
-                                   int height, int width) {
+  /**
+   * FLOP per frame of what {@code output} needs of its graph (a model can hold other branches: other
+   * signatures), fed at {@code inputName} with one {@code height x width} RGB frame.
+   */
+  public static long flopsPerFrame(Session session, String inputName, boolean floatInput,
+                                   Output<?> output, int height, int width) {
     List<GraphOperation> layers = new ArrayList<>();
-    for (Iterator<GraphOperation> it = graph.operations(); it.hasNext(); ) {
-      GraphOperation op = it.next();
+    for (GraphOperation op : ancestors((GraphOperation) output.op())) {
       if (op.type().equals("Conv2D") || op.type().equals("DepthwiseConv2dNative") || op.type().equals("MatMul")) {
         layers.add(op);
       }
@@ -43,6 +48,19 @@ public final class ModelCost {
       }
       return total;
     }
+  }
+
+  /** {@code last} and every operation it reads from, directly or not. */
+  private static Set<GraphOperation> ancestors(GraphOperation last) {
+    Set<GraphOperation> seen = new LinkedHashSet<>();
+    Deque<GraphOperation> todo = new ArrayDeque<>(List.of(last));
+    while (!todo.isEmpty()) {
+      GraphOperation op = todo.pop();
+      if (!seen.add(op)) continue;
+      for (int i = 0; i < op.numInputs(); i++) todo.push((GraphOperation) op.input(i).op());
+      todo.addAll(op.controlInputs());
+    }
+    return seen;
   }
 
   private static long flops(GraphOperation op, Shape out) {

@@ -66,6 +66,11 @@ public record ModelMetadata(
   }
 
 
+  /** The same metadata naming another serving signature. */
+  public ModelMetadata withSignature(String key) {
+    return new ModelMetadata(classes, ignoreId, inputHeight, inputWidth, key, inputKey, outputKey, inputScaling,
+        outputKind, architecture);
+  }
 
   public static ModelMetadata read(Path modelDir) throws IOException {
     Path file = modelDir.resolve(FILE_NAME);

@@ -139,7 +139,7 @@ public final class SavedModelSegmenter implements Segmenter {
     }
     warnIfUnfolded(dir, bundle.graph(), metadata);
     try {
-      return new SavedModelSegmenter(bundle, metadata, tta);
+      return new SavedModelSegmenter(bundle, NativeDilation.prefer(bundle, metadata, overrides.signature() != null), tta);
     } catch (ModelLoadException | RuntimeException e) {
       bundle.close();
       throw e instanceof ModelLoadException m ? m : new ModelLoadException("model " + dir + ": " + firstLine(e));
@@ -233,7 +233,8 @@ public final class SavedModelSegmenter implements Segmenter {
   public long flopsPerFrame(int height, int width) {
     long total = 0;
     for (double s : tta.scales()) {
-      total += ModelCost.flopsPerFrame(bundle.graph(), bundle.session(), inputName, floatInput,
+      total += ModelCost.flopsPerFrame(bundle.session(), inputName, floatInput,
+          scaleAveraging != null ? scoresOutput : classesOutput,
           ScaleAveraging.sideAt(height, s), ScaleAveraging.sideAt(width, s));
     }
     return flip ? 2 * total : total;

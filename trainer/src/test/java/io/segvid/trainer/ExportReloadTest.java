@@ -76,8 +76,9 @@ class ExportReloadTest {
     assertEquals(4 + h * w + 4 + h * w * 3 * 4, a.length, "classes [1,h,w] uint8 and logits [1,h,w,3] float");
     assertArrayEquals(a, b, "outputs after reload in a fresh JVM must be bit-identical");
 
-    // The segmenter (what the pipeline uses) returns the same classes as the raw signature.
-    try (SavedModelSegmenter seg = SavedModelSegmenter.open(modelDir, ModelOverrides.NONE, 2)) {
+    // The segmenter (what the pipeline uses) returns the same classes as the raw signature it is told to use.
+    ModelOverrides portable = new ModelOverrides("serving_default", null, null, null, null, null, null, null);
+    try (SavedModelSegmenter seg = SavedModelSegmenter.open(modelDir, portable, 2)) {
       byte[][] masks = {new byte[h * w]};
       seg.segment(new byte[][] {image.rgb()}, 1, h, w, masks);
       byte[] expected = java.util.Arrays.copyOfRange(a, 4, 4 + h * w);

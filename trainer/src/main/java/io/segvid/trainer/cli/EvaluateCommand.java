@@ -4,6 +4,7 @@ import io.segvid.inference.ClassInfo;
 import io.segvid.inference.ConvolutionMath;
 import io.segvid.inference.InputSize;
 import io.segvid.inference.ModelMetadata;
+import io.segvid.inference.NativeDilation;
 import io.segvid.inference.SavedModelSegmenter;
 import io.segvid.inference.Segmenter;
 import io.segvid.trainer.data.ImagesReadOnDemand;
@@ -61,7 +62,8 @@ public final class EvaluateCommand implements Callable<Integer> {
       printVideos(e.byVideo());
       System.out.printf(Locale.ROOT, "ms/frame       %.1f mean, %.1f median (model only, %dx%d input, %d threads, %s) = %.1f fps%n",
           e.meanMs(), e.medianMs(), e.inputSize().height(), e.inputSize().width(), modelOptions.threads(),
-          ConvolutionMath.ofThisProcess(), 1000 / e.meanMs());
+          ConvolutionMath.ofThisProcess() + (NativeDilation.SIGNATURE.equals(meta.signature()) ? ", native dilations" : ""),
+          1000 / e.meanMs());
       long flops = segmenter.flopsPerFrame(e.inputSize().height(), e.inputSize().width());
       if (flops > 0) {
         System.out.printf(Locale.ROOT, "compute        %.2f GFLOP/frame (counted from the graph), %.1f GFLOP/s achieved%n",

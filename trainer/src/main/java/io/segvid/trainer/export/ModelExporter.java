@@ -1,6 +1,7 @@
 package io.segvid.trainer.export;
 
 import io.segvid.inference.ModelMetadata;
+import io.segvid.inference.NativeDilation;
 import io.segvid.trainer.model.DeepLabV3Plus;
 import io.segvid.trainer.model.ModelSpec;
 import io.segvid.trainer.model.ParamStore;
@@ -10,21 +11,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.tensorflow.Graph;
+import org.tensorflow.Operand;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TUint8;
 
 /**
  * Writes the serving SavedModel: the SERVE branch of the same DeepLabV3+ builder (batch norms folded
  * into constant convolution weights) plus the raw trained weights as variables (for fine-tuning), signature {@code serving_default} (input {@code images} uint8 [N,H,W,3], outputs
- * {@code classes} uint8 [N,H,W] and {@code logits}), plus {@link ModelMetadata} beside it. Written
+ * {@code classes} uint8 [N,H,W] and {@code logits}), for MobileNetV2 a second one on the same constants
+ * ({@link NativeDilation#SIGNATURE}), plus {@link ModelMetadata} beside it. Written
  * into a temporary folder and moved into place, so a crash never leaves a half-written model.
  */
 public final class ModelExporter {
@@ -39,14 +44,19 @@ public final class ModelExporter {
       Ops tf = Ops.create(graph);
       ParamStore params = new ParamStore(tf);
       Placeholder<TUint8> images = tf.withName("images").placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, -1, -1, 3)));
-      DeepLabV3Plus.Outputs out = DeepLabV3Plus.buildServing(tf, params, spec, weights, images);
+      Map<String, Operand<TFloat32>> constants = new HashMap<>();
+      DeepLabV3Plus.Outputs out = DeepLabV3Plus.buildServing(tf, params, spec, weights, images, false, constants);
+      // MobileNetV2's dilated depthwise layers, again with native dilations (NativeDilation picks it at load).
+      DeepLabV3Plus.Outputs fast = spec.backbone() == ModelSpec.Backbone.MOBILENETV2
+          ? DeepLabV3Plus.buildServing(tf, params, spec, weights, images, true, constants) : null;
       VariableLoader loader = VariableLoader.forParams(tf, params.all().values());
       try (Session session = new Session(graph)) {
         loader.load(session, weights);
-        Signature signature = Signature.builder().key(Signature.DEFAULT_KEY)
-            .input("images", images).output("classes", out.classes()).output("logits", out.logits()).build();
         Path savedModel = tmp.resolve("model");
-        SavedModelBundle.exporter(savedModel.toString()).withSession(session).withSignature(signature).export();
+        SavedModelBundle.Exporter exporter = SavedModelBundle.exporter(savedModel.toString()).withSession(session)
+            .withSignature(signature(Signature.DEFAULT_KEY, images, out));
+        if (fast != null) exporter.withSignature(signature(NativeDilation.SIGNATURE, images, fast));
+        exporter.export();
         try (Stream<Path> files = Files.list(savedModel)) {
           for (Path p : (Iterable<Path>) files::iterator) Files.move(p, tmp.resolve(p.getFileName()));
         }
@@ -58,6 +68,11 @@ public final class ModelExporter {
       deleteTree(tmp);
       throw e;
     }
+  }
+
+  private static Signature signature(String key, Placeholder<TUint8> images, DeepLabV3Plus.Outputs out) {
+    return Signature.builder().key(key)
+        .input("images", images).output("classes", out.classes()).output("logits", out.logits()).build();
   }
 
   /** Swaps {@code fresh} in for {@code dir}: the old model stays whole until the new one is complete. */

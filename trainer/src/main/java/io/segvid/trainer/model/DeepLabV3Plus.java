@@ -47,6 +47,17 @@ public final class DeepLabV3Plus {
     return build(new Layers(tf, params, Mode.SERVE, 0.9f, values), spec, images);
   }
 
+  /**
+   * A serving graph whose small-rate dilated depthwise convolutions use the kernel's own dilations
+   * ({@link Layers#NATIVE_DILATION_MAX_RATE}), its constants shared through {@code constants} with a
+   * graph built before with the same map.
+   */
+  public static Outputs buildServing(Ops tf, ParamStore params, ModelSpec spec, Map<String, float[]> values,
+                                     Operand<TUint8> images, boolean nativeDilation,
+                                     Map<String, Operand<TFloat32>> constants) {
+    return build(new Layers(tf, params, values, nativeDilation, constants), spec, images);
+  }
+
   private static Outputs build(Layers l, ModelSpec spec, Operand<TUint8> images) {
     Ops tf = l.tf();
     Operand<TFloat32> x = tf.math.sub(

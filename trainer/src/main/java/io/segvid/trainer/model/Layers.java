@@ -14,6 +14,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.image.ResizeBilinear;
 import org.tensorflow.op.math.Mean;
+import org.tensorflow.op.nn.DepthwiseConv2dNative;
 import org.tensorflow.op.nn.FusedBatchNorm;
 import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.types.TFloat32;
@@ -22,7 +23,8 @@ import org.tensorflow.types.TInt32;
 /**
  * Convolution, batch-norm and resize building blocks in NHWC. Every dilated convolution goes through
  * {@link #atrous}: SpaceToBatchND, a plain convolution, BatchToSpaceND. TensorFlow's own dilated
- * Conv2D/DepthwiseConv2dNative compute wrong gradients in graph mode; this form is exact and as fast.
+ * Conv2D/DepthwiseConv2dNative compute wrong gradients in graph mode; this form is exact. Their forward
+ * pass is right, so a second serving graph may use them ({@link #NATIVE_DILATION_MAX_RATE}).
  */
 public final class Layers {
 
@@ -41,6 +43,16 @@ public final class Layers {
   private final float dropout;
   /** Each dropout op its own fixed seed pair, so a run's masks repeat. */
   private int dropoutOps;
+  /**
+   * SERVE only: depthwise convolutions dilated by up to this rate (stride 1) are built with the kernel's
+   * own dilations instead of {@link #atrous}. Where oneDNN runs them (TensorFlow's x86 builds) that is the
+   * same values in half the time (a quarter at batch 4, at the output-stride-8 backbone's shapes);
+   * larger rates (the ASPP's 12/24/36) run slower that way; kernels without oneDNN reject any.
+   */
+  public static final int NATIVE_DILATION_MAX_RATE = 4;
+  private boolean nativeDilation;
+  /** SERVE: the constants made from {@link #values}, by name (shared between serving graphs). */
+  private Map<String, Operand<TFloat32>> constants = new java.util.HashMap<>();
 
   public Layers(Ops tf, ParamStore params, Mode mode, float bnMomentum) {
     this(tf, params, mode, bnMomentum, (StyleMix.Inputs) null);
@@ -60,6 +72,17 @@ public final class Layers {
   /** SERVE mode: {@code values} holds every parameter by name. */
   public Layers(Ops tf, ParamStore params, Mode mode, float bnMomentum, Map<String, float[]> values) {
     this(tf, params, mode, bnMomentum, values, null, 0f);
+  }
+
+  /**
+   * SERVE mode, {@code nativeDilation}: see {@link #NATIVE_DILATION_MAX_RATE}; the serving constants are
+   * kept in {@code constants} by name, so two serving graphs built with one map share them.
+   */
+  public Layers(Ops tf, ParamStore params, Map<String, float[]> values, boolean nativeDilation,
+                Map<String, Operand<TFloat32>> constants) {
+    this(tf, params, Mode.SERVE, 0.9f, values, null, 0f);
+    this.nativeDilation = nativeDilation;
+    this.constants = constants;
   }
 
   private Layers(Ops tf, ParamStore params, Mode mode, float bnMomentum, Map<String, float[]> values,
@@ -130,8 +153,8 @@ public final class Layers {
     Variable<TFloat32> w = params.get(name + ".weights", shape, Init.HE_NORMAL, cin, true, true);
     Variable<TFloat32> b = params.get(name + ".bias", new long[] {cout}, Init.ZEROS, 1, true, false);
     if (mode == Mode.SERVE) {
-      return tf.nn.biasAdd(tf.nn.conv2d(x, constant(shape, value(name + ".weights")), strides(1), "SAME"),
-          constant(new long[] {cout}, value(name + ".bias")));
+      return tf.nn.biasAdd(tf.nn.conv2d(x, constant(name + ".weights", shape, value(name + ".weights")), strides(1), "SAME"),
+          constant(name + ".bias", new long[] {cout}, value(name + ".bias")));
     }
     return tf.nn.biasAdd(tf.nn.conv2d(x, w, strides(1), "SAME"), b);
   }
@@ -151,8 +174,8 @@ public final class Layers {
     if (mode != Mode.SERVE) return act.apply(tf, batchNorm(conv(x, name, k, cin, cout, stride, rate), name + ".bn", cout));
     conv(null, name, k, cin, cout, stride, rate);
     BatchNormFolding.Folded f = folded(name, cout);
-    Operand<TFloat32> w = constant(new long[] {k, k, cin, cout}, f.weights());
-    Operand<TFloat32> b = constant(new long[] {cout}, f.bias());
+    Operand<TFloat32> w = constant(name + ".folded_weights", new long[] {k, k, cin, cout}, f.weights());
+    Operand<TFloat32> b = constant(name + ".folded_bias", new long[] {cout}, f.bias());
     return atrous(x, rate, k, in -> act.apply(tf, tf.nn.biasAdd(tf.nn.conv2d(in, w, strides(stride), padding(rate)), b)));
   }
 
@@ -169,8 +192,12 @@ public final class Layers {
     }
     depthwise(null, name, k, channels, stride, rate);
     BatchNormFolding.Folded f = folded(name, channels);
-    Operand<TFloat32> w = constant(new long[] {k, k, channels, 1}, f.weights());
-    Operand<TFloat32> b = constant(new long[] {channels}, f.bias());
+    Operand<TFloat32> w = constant(name + ".folded_weights", new long[] {k, k, channels, 1}, f.weights());
+    Operand<TFloat32> b = constant(name + ".folded_bias", new long[] {channels}, f.bias());
+    if (nativeDilation && rate > 1 && rate <= NATIVE_DILATION_MAX_RATE && stride == 1) {
+      return act.apply(tf, tf.nn.biasAdd(tf.nn.depthwiseConv2dNative(x, w, strides(1), "SAME",
+          DepthwiseConv2dNative.dilations(List.of(1L, (long) rate, (long) rate, 1L))), b));
+    }
     return atrous(x, rate, k,
         in -> act.apply(tf, tf.nn.biasAdd(tf.nn.depthwiseConv2dNative(in, w, strides(stride), padding(rate)), b)));
   }
@@ -272,8 +299,8 @@ public final class Layers {
     return v;
   }
 
-  private Operand<TFloat32> constant(long[] shape, float[] v) {
-    return tf.constant(Shape.of(shape), DataBuffers.of(v, true, false));
+  private Operand<TFloat32> constant(String name, long[] shape, float[] v) {
+    return constants.computeIfAbsent(name, n -> tf.constant(Shape.of(shape), DataBuffers.of(v, true, false)));
   }
 
   private static List<Long> strides(int s) {
