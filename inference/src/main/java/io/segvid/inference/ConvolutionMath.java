@@ -16,10 +16,14 @@ public final class ConvolutionMath {
 
   /** "float32", or "oneDNN fpmath bf16" (tf32, f16, any) when a narrower mode is set. */
   public static String ofThisProcess() {
-    return of(System.getenv(VARIABLE));
+    return of(System.getenv(VARIABLE), System.getenv("TF_ENABLE_ONEDNN_OPTS"));
   }
 
-  static String of(String mode) {
+  /** {@code oneDnnOpts}: TensorFlow's switch; "0" or "false" leaves oneDNN, and so its math mode, out. */
+  static String of(String mode, String oneDnnOpts) {
+    if (oneDnnOpts != null && (oneDnnOpts.strip().equals("0") || oneDnnOpts.strip().equalsIgnoreCase("false"))) {
+      return "float32 (TensorFlow without oneDNN)";
+    }
     if (mode == null || mode.isBlank() || mode.equalsIgnoreCase("strict")) return "float32";
     return "oneDNN fpmath " + mode.strip().toLowerCase(Locale.ROOT);
   }
