@@ -72,9 +72,9 @@ public final class BenchCommand implements Callable<Integer> {
 
   @SuppressWarnings("unchecked")
   private static void print(Map<String, Object> r) {
-    System.out.printf(Locale.ROOT, "video %s: %s frames of %s, model input %s, batch %s (%s in flight), %s TF threads on %s CPUs, %s%n",
+    System.out.printf(Locale.ROOT, "video %s: %s frames of %s, model input %s, batch %s (%s in flight), %s TF threads on %s CPUs, %s, signature %s%n",
         r.get("source"), r.get("frames"), r.get("frame_size"), r.get("input_size"), r.get("batch_size"),
-        r.get("batches_in_flight"), r.get("threads"), r.get("cpus"), r.get("math"));
+        r.get("batches_in_flight"), r.get("threads"), r.get("cpus"), r.get("math"), r.get("signature"));
     System.out.printf(Locale.ROOT, "%-26s %10s%n", "measure", "value");
     for (String k : List.of("model_only_fps", "sequential_fps", "pipeline_fps", "multi_stream_fps",
         "pipeline_vs_model_only", "pipeline_vs_sequential", "model_only_cpu_ms_per_frame", "model_only_cores_used",

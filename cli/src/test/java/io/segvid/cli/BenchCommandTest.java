@@ -61,6 +61,8 @@ class BenchCommandTest {
     }
     // The shipped model at 272x480 (the sample's 540x960 scaled): 4.57 GFLOP at 360x480, scaled by area.
     assertEquals(4.57 * 272 / 360, r.get("model_gflop_per_frame").asDouble(), 0.1, r.toString());
+    // The shipped model carries the native-dilation signature, and oneDNN (TensorFlow's x86 build) takes it.
+    assertEquals(io.segvid.inference.NativeDilation.SIGNATURE, r.get("signature").asText());
     double peak = r.get("dense_peak_gflops").asDouble();
     assertTrue(peak > 5, "dense peak " + peak);
     assertEquals(r.get("model_gflop_per_frame").asDouble() * r.get("model_only_fps").asDouble() / peak,

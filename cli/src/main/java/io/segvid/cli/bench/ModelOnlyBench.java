@@ -31,6 +31,7 @@ record ModelOnlyBench(PipelineConfig config, Path video, Benchmark.Models models
       size = InputSize.forFrame(g.getImageHeight(), g.getImageWidth(), model.metadata());
       r.put("frame_size", g.getImageHeight() + "x" + g.getImageWidth());
       r.put("input_size", size.height() + "x" + size.width());
+      r.put("signature", model.metadata().signature());  // serving_native_dilation where oneDNN takes it
       if (!r.containsKey(ComputeEfficiency.FLOPS_KEY)) r.put(ComputeEfficiency.FLOPS_KEY, model.flopsPerFrame(size.height(), size.width()));
       try (FrameTranslator translator = new FrameTranslator(size, g.getImageHeight(), g.getImageWidth())) {
         Frame f;
