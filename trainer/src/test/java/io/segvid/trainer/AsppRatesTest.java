@@ -80,7 +80,7 @@ class AsppRatesTest {
   }
 
   /** The block sizes of every SpaceToBatchND in the saved graph: the rates its atrous convolutions run at. */
-  private static Set<Integer> servedRates(Path model) {
+  static Set<Integer> servedRates(Path model) {
     Set<Integer> rates = new TreeSet<>();
     try (SavedModelBundle bundle = SavedModelBundle.load(model.toString(), "serve")) {
       Iterator<GraphOperation> ops = bundle.graph().operations();

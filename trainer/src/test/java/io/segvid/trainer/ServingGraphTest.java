@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.segvid.inference.ModelMetadata;
+import io.segvid.inference.NativeDilation;
 import io.segvid.trainer.data.LabelledImage;
 import io.segvid.trainer.data.LabelledImageFolder;
 import io.segvid.trainer.export.ModelExporter;
@@ -71,29 +72,36 @@ class ServingGraphTest {
 
       try (Session s = new Session(g); SavedModelBundle served = SavedModelBundle.load(exported.toString(), "serve")) {
         loader.load(s, weights);
-        long pixels = 0;
-        long same = 0;
-        float worst = 0;
-        for (LabelledImage f : frames) {
-          try (TUint8 in = TUint8.tensorOf(Shape.of(1, f.height(), f.width(), 3), DataBuffers.of(f.rgb(), true, false));
-               Result want = s.runner().feed(images, in).fetch(reference.logits()).fetch(reference.classes()).run();
-               Result got = served.function("serving_default").call(Map.of("images", in))) {
-            float[] a = floats((TFloat32) want.get(0));
-            float[] b = floats((TFloat32) got.get("logits").orElseThrow());
-            byte[] ca = bytes((TUint8) want.get(1));
-            byte[] cb = bytes((TUint8) got.get("classes").orElseThrow());
-            assertEquals(a.length, b.length);
-            for (int i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (1f + Math.abs(a[i])));
-            for (int i = 0; i < ca.length; i++) if (ca[i] == cb[i]) same++;
-            pixels += ca.length;
-          }
+        for (String signature : List.of("serving_default", NativeDilation.SIGNATURE)) {
+          assertSameAsReference(s, images, reference, served, signature, frames);
         }
-        double agreement = (double) same / pixels;
-        assertTrue(agreement >= 0.999, "classes agree on only " + agreement + " of pixels");
-        assertTrue(worst < 1e-3f, "logits differ by up to " + worst + " (relative)");
       }
     }
     assertEquals(Set.of(), forbiddenOpsOnServingPath(exported), "serving graph runs batch-norm or training ops");
+  }
+
+  private static void assertSameAsReference(Session s, Placeholder<TUint8> images, DeepLabV3Plus.Outputs reference,
+                                            SavedModelBundle served, String signature, List<LabelledImage> frames) {
+    long pixels = 0;
+    long same = 0;
+    float worst = 0;
+    for (LabelledImage f : frames) {
+      try (TUint8 in = TUint8.tensorOf(Shape.of(1, f.height(), f.width(), 3), DataBuffers.of(f.rgb(), true, false));
+           Result want = s.runner().feed(images, in).fetch(reference.logits()).fetch(reference.classes()).run();
+           Result got = served.function(signature).call(Map.of("images", in))) {
+        float[] a = floats((TFloat32) want.get(0));
+        float[] b = floats((TFloat32) got.get("logits").orElseThrow());
+        byte[] ca = bytes((TUint8) want.get(1));
+        byte[] cb = bytes((TUint8) got.get("classes").orElseThrow());
+        assertEquals(a.length, b.length);
+        for (int i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (1f + Math.abs(a[i])));
+        for (int i = 0; i < ca.length; i++) if (ca[i] == cb[i]) same++;
+        pixels += ca.length;
+      }
+    }
+    double agreement = (double) same / pixels;
+    assertTrue(agreement >= 0.999, signature + ": classes agree on only " + agreement + " of pixels");
+    assertTrue(worst < 1e-3f, signature + ": logits differ by up to " + worst + " (relative)");
   }
 
   /** Op types reachable backwards from the serving signature's outputs that are in {@link #FORBIDDEN}. */

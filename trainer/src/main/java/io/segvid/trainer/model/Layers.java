@@ -192,8 +192,12 @@ public final class Layers {
     }
     depthwise(null, name, k, channels, stride, rate);
     BatchNormFolding.Folded f = folded(name, channels);
-    Operand<TFloat32> w = constant(name + ".folded_weights", new long[] {k, k, channels, 1}, f.weights());
     Operand<TFloat32> b = constant(name + ".folded_bias", new long[] {channels}, f.bias());
+    float[] centre = rate > 1 && stride == 1 ? CentreTap.only(f.weights(), k, channels) : null;
+    if (centre != null) {
+      return act.apply(tf, tf.nn.biasAdd(tf.math.mul(x, constant(name + ".centre_tap", new long[] {channels}, centre)), b));
+    }
+    Operand<TFloat32> w = constant(name + ".folded_weights", new long[] {k, k, channels, 1}, f.weights());
     if (nativeDilation && rate > 1 && rate <= NATIVE_DILATION_MAX_RATE && stride == 1) {
       return act.apply(tf, tf.nn.biasAdd(tf.nn.depthwiseConv2dNative(x, w, strides(1), "SAME",
           DepthwiseConv2dNative.dilations(List.of(1L, (long) rate, (long) rate, 1L))), b));
