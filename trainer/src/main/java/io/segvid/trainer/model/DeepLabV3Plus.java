@@ -40,16 +40,9 @@ public final class DeepLabV3Plus {
   /**
    * The serving graph: computes with constants made from the trained {@code values} (batch norms
    * folded), while still registering every parameter in {@code params} so the raw weights can be
-   * exported beside it (fine-tuning from an exported model reads them).
-   */
-  public static Outputs buildServing(Ops tf, ParamStore params, ModelSpec spec, Map<String, float[]> values,
-                                     Operand<TUint8> images) {
-    return build(new Layers(tf, params, Mode.SERVE, 0.9f, values), spec, images);
-  }
-
-  /**
-   * A serving graph whose small-rate dilated depthwise convolutions use the kernel's own dilations
-   * ({@link Layers#NATIVE_DILATION_MAX_RATE}), its constants shared through {@code constants} with a
+   * exported beside it (fine-tuning from an exported model reads them). {@code nativeDilation}: its
+   * small-rate dilated depthwise convolutions use the kernel's own dilations
+   * ({@link Layers#NATIVE_DILATION_MAX_RATE}); its constants are shared through {@code constants} with a
    * graph built before with the same map.
    */
   public static Outputs buildServing(Ops tf, ParamStore params, ModelSpec spec, Map<String, float[]> values,

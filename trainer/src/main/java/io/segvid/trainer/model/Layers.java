@@ -50,9 +50,9 @@ public final class Layers {
    * larger rates (the ASPP's 12/24/36) run slower that way; kernels without oneDNN reject any.
    */
   public static final int NATIVE_DILATION_MAX_RATE = 4;
-  private boolean nativeDilation;
+  private final boolean nativeDilation;
   /** SERVE: the constants made from {@link #values}, by name (shared between serving graphs). */
-  private Map<String, Operand<TFloat32>> constants = new java.util.HashMap<>();
+  private final Map<String, Operand<TFloat32>> constants;
 
   public Layers(Ops tf, ParamStore params, Mode mode, float bnMomentum) {
     this(tf, params, mode, bnMomentum, (StyleMix.Inputs) null);
@@ -65,28 +65,25 @@ public final class Layers {
 
   /** TRAIN or INFER; {@code dropout}: see {@link #dropout} (0: none). */
   public Layers(Ops tf, ParamStore params, Mode mode, float bnMomentum, StyleMix.Inputs styleMix, float dropout) {
-    this(tf, params, mode, bnMomentum, Map.of(), styleMix, dropout);
+    this(tf, params, mode, bnMomentum, Map.of(), styleMix, dropout, false, Map.of());
     if (mode == Mode.SERVE) throw new IllegalArgumentException("SERVE mode needs the trained values");
   }
 
-  /** SERVE mode: {@code values} holds every parameter by name. */
-  public Layers(Ops tf, ParamStore params, Mode mode, float bnMomentum, Map<String, float[]> values) {
-    this(tf, params, mode, bnMomentum, values, null, 0f);
-  }
-
   /**
-   * SERVE mode, {@code nativeDilation}: see {@link #NATIVE_DILATION_MAX_RATE}; the serving constants are
-   * kept in {@code constants} by name, so two serving graphs built with one map share them.
+   * SERVE mode: {@code values} holds every parameter by name; {@code nativeDilation}: see
+   * {@link #NATIVE_DILATION_MAX_RATE}; the serving constants are kept in {@code constants} by name, so
+   * two serving graphs built with one map share them.
    */
   public Layers(Ops tf, ParamStore params, Map<String, float[]> values, boolean nativeDilation,
                 Map<String, Operand<TFloat32>> constants) {
-    this(tf, params, Mode.SERVE, 0.9f, values, null, 0f);
-    this.nativeDilation = nativeDilation;
-    this.constants = constants;
+    this(tf, params, Mode.SERVE, 0.9f, values, null, 0f, nativeDilation, constants);
   }
 
   private Layers(Ops tf, ParamStore params, Mode mode, float bnMomentum, Map<String, float[]> values,
-                 StyleMix.Inputs styleMix, float dropout) {
+                 StyleMix.Inputs styleMix, float dropout, boolean nativeDilation,
+                 Map<String, Operand<TFloat32>> constants) {
+    this.nativeDilation = nativeDilation;
+    this.constants = constants;
     if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
     this.styleMix = styleMix;
     this.dropout = dropout;
