@@ -6,7 +6,8 @@ import java.util.Locale;
  * The floating-point math oneDNN was told to use in this process ({@code ONEDNN_DEFAULT_FPMATH_MODE},
  * which the launcher sets to BF16 on CPUs with AMX), named beside timings so that figures measured in
  * float32 and with bfloat16 convolutions are not compared unawares. oneDNN reads it once, at its first
- * primitive; a CPU without bfloat16 units ignores it.
+ * primitive. It takes effect on AMX only: on AVX-512 BF16 without AMX (AMD Zen 5, session 37) oneDNN
+ * still picks its float32 kernels, so the name says what was asked for, not what ran.
  */
 public final class ConvolutionMath {
 
