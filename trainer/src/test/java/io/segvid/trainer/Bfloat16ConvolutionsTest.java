@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The launcher runs the model with oneDNN's bfloat16 math mode on CPUs with AMX. Two fresh JVMs (the
  * mode is read once per process) segment the same CamVid frames with the shipped model, one in float32
  * and one with {@code ONEDNN_DEFAULT_FPMATH_MODE=BF16}: the class maps must agree on all but a sliver
- * of pixels (on a CPU without bfloat16 units they are identical), and each names its math.
+ * of pixels (on a CPU without AMX oneDNN ignores the mode and they are identical), and each names its math.
  */
 class Bfloat16ConvolutionsTest {
 
