@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The launcher runs the model with oneDNN's bfloat16 math mode on CPUs with AMX. Two fresh JVMs (the
  * mode is read once per process) segment the same CamVid frames with the shipped model, one in float32
  * and one with {@code ONEDNN_DEFAULT_FPMATH_MODE=BF16}: the class maps must agree on all but a sliver
- * of pixels (on a CPU without AMX oneDNN ignores the mode and they are identical), and each names its math.
+ * of pixels (on a CPU without AMX oneDNN ignores the mode and they are identical), and each names its math
+ * (float32 with the mode noted where the CPU has no AMX).
  */
 class Bfloat16ConvolutionsTest {
 
@@ -34,7 +35,9 @@ class Bfloat16ConvolutionsTest {
     Path exact = tmp.resolve("float32");
     Path bf16 = tmp.resolve("bf16");
     assertEquals("float32", segmentInFreshJvm("STRICT", exact, tmp));
-    assertEquals("oneDNN fpmath bf16", segmentInFreshJvm("BF16", bf16, tmp));
+    String bf16Math = segmentInFreshJvm("BF16", bf16, tmp);
+    // Without AMX the label says float32 and that the mode was set in vain; either way it names the mode.
+    assertTrue(bf16Math.contains("oneDNN fpmath bf16"), bf16Math);
     List<Path> masks;
     try (var files = Files.list(exact)) {
       masks = files.sorted().toList();
