@@ -61,6 +61,11 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--decoder-channels", description = "Decoder channels (default: as --init-from's model, else 128).")
   Integer decoderChannels;
 
+  @Option(names = "--half-res-decoder", paramLabel = "CHANNELS", description = "A last decoder step at half the "
+      + "input's resolution with this many channels, fed by the backbone's stride-2 feature, for thin objects; "
+      + "0: the decoder ends at a quarter (default: as --init-from's model, else 0).")
+  Integer halfResDecoder;
+
   // The defaults are the recipe the by-sequence split chose (docs/model.md): 300 epochs of Lovász beat
   // shorter schedules (200: .02 behind) and cross-entropy alone on a drive never trained on.
   @Option(names = "--epochs", defaultValue = "300", description = "(default: ${DEFAULT-VALUE})") int epochs;
@@ -296,13 +301,18 @@ public final class TrainCommand implements Callable<Integer> {
     if (rates.size() != 3 || rates.stream().anyMatch(r -> r < 1)) {
       throw new IllegalArgumentException("--aspp-rates must be three rates >= 1, e.g. 12,24,36; got " + rates);
     }
+    if (halfResDecoder != null && halfResDecoder != 0 && halfResDecoder < 8) {
+      throw new IllegalArgumentException("--half-res-decoder must be 0 (none) or >= 8 channels, got " + halfResDecoder);
+    }
     ModelSpec spec = new ModelSpec(bb, width != null ? width : base.widthMultiplier(), stride, classes,
         asppChannels != null ? asppChannels : base.asppChannels(),
-        decoderChannels != null ? decoderChannels : base.decoderChannels(), rates);
-    System.out.printf(Locale.ROOT, "architecture%s: %s width %s, output stride %d, ASPP %d, decoder %d channels, "
+        decoderChannels != null ? decoderChannels : base.decoderChannels(), rates)
+        .withHalfResChannels(halfResDecoder != null ? halfResDecoder : base.halfResChannels());
+    System.out.printf(Locale.ROOT, "architecture%s: %s width %s, output stride %d, ASPP %d, decoder %d channels%s, "
         + "ASPP rates %s%n", arch == null ? "" : " (unless given, that of " + initFrom + ")",
         spec.backbone().name().toLowerCase(Locale.ROOT), spec.widthMultiplier(), spec.outputStride(),
         spec.asppChannels(), spec.decoderChannels(),
+        spec.halfResChannels() > 0 ? " then " + spec.halfResChannels() + " at half resolution" : "",
         spec.asppRates().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("/")));
     return spec;
   }

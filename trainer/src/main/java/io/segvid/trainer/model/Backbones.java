@@ -22,6 +22,8 @@ final class Backbones {
     int rate = 1;
     Operand<TFloat32> low = null;
     int lowChannels = 0;
+    Operand<TFloat32> half = null;
+    int halfChannels = 0;
     for (int s = 0; s < MOBILENET_V2.length; s++) {
       int expansion = MOBILENET_V2[s][0];
       int out = divisible(MOBILENET_V2[s][1] * width);
@@ -38,12 +40,16 @@ final class Backbones {
         channels = out;
       }
       if (s >= 1 && s <= 3) h = l.mixStyles(h);  // the stages ending at strides 4, 8 and 16: early, not last
+      if (stride == 2 && half == null && s + 1 < MOBILENET_V2.length && MOBILENET_V2[s + 1][3] == 2) {
+        half = h;
+        halfChannels = channels;
+      }
       if (stride == 4 && low == null && s + 1 < MOBILENET_V2.length && MOBILENET_V2[s + 1][3] == 2) {
         low = h;
         lowChannels = channels;
       }
     }
-    return new Features(h, channels, low, lowChannels);
+    return new Features(h, channels, low, lowChannels, half, halfChannels);
   }
 
   private static Operand<TFloat32> invertedResidual(Layers l, Operand<TFloat32> x, String name, int cin, int cout,
@@ -58,8 +64,8 @@ final class Backbones {
 
   /** ResNet-50 (v1, stride in the 3x3 conv): stages of 3, 4, 6, 3 bottlenecks. */
   static Features resNet50(Layers l, Operand<TFloat32> x, int outputStride) {
-    Operand<TFloat32> h = l.convBnRelu(x, "backbone.stem", 7, 3, 64, 2, 1);
-    h = l.tf().nn.maxPool(h, l.tf().constant(new int[] {1, 3, 3, 1}), l.tf().constant(new int[] {1, 2, 2, 1}), "SAME");
+    Operand<TFloat32> stem = l.convBnRelu(x, "backbone.stem", 7, 3, 64, 2, 1);
+    Operand<TFloat32> h = l.tf().nn.maxPool(stem, l.tf().constant(new int[] {1, 3, 3, 1}), l.tf().constant(new int[] {1, 2, 2, 1}), "SAME");
     int[] repeats = {3, 4, 6, 3};
     int channels = 64;
     int stride = 4;
@@ -87,7 +93,7 @@ final class Backbones {
         lowChannels = channels;
       }
     }
-    return new Features(h, channels, low, lowChannels);
+    return new Features(h, channels, low, lowChannels, stem, 64);
   }
 
   private static Operand<TFloat32> bottleneck(Layers l, Operand<TFloat32> x, String name, int cin, int width,

@@ -76,10 +76,14 @@ public final class DeepLabV3Plus {
     h = separable
         ? l.separableConvBnRelu(h, "decoder.conv2", d, d, 1)
         : l.convBnRelu(h, "decoder.conv2", 3, d, d, 1, 1);
+    if (spec.halfResChannels() > 0) {
+      h = halfResolution(l, h, d, f, spec.halfResChannels());
+      d = spec.halfResChannels();
+    }
     h = l.dropout(h, 0.2f);
     Operand<TFloat32> scores = l.conv1x1Bias(h, "classifier", d, spec.numClasses());
     if (spec.classOffsets() != null && l.mode() != Mode.TRAIN) {
-      // Per-class constants commute with the bilinear resize (its weights sum to 1): added at 1/4 size.
+      // Per-class constants commute with the bilinear resize (its weights sum to 1): added before it.
       float[] offsets = new float[spec.numClasses()];
       for (int c = 0; c < offsets.length; c++) offsets[c] = spec.classOffsets().get(c);
       scores = tf.nn.biasAdd(scores, tf.constant(offsets));
@@ -88,6 +92,21 @@ public final class DeepLabV3Plus {
     Operand<TUint8> classes = tf.dtypes.cast(tf.math.argMax(logits, tf.constant(3), TInt32.class), TUint8.class);
     return new Outputs(logits, classes, new ArrayList<>(l.updates()));
   }
+
+  /**
+   * The decoder's last step at half resolution: its quarter-resolution features narrowed to
+   * {@code channels} first (so the larger map stays cheap), upsampled, joined with the backbone's
+   * stride-2 feature (projected to 16 channels, as the stride-4 one is to 48), one separable 3x3.
+   */
+  private static Operand<TFloat32> halfResolution(Layers l, Operand<TFloat32> quarter, int quarterChannels,
+                                                  Features f, int channels) {
+    Operand<TFloat32> narrowed = l.convBnRelu(quarter, "decoder.half.narrow", 1, quarterChannels, channels, 1, 1);
+    Operand<TFloat32> skip = l.convBnRelu(f.half(), "decoder.half.skip", 1, f.halfChannels(), HALF_SKIP_CHANNELS, 1, 1);
+    Operand<TFloat32> merged = l.tf().concat(List.of(l.resizeLike(narrowed, skip), skip), l.tf().constant(3));
+    return l.separableConvBnRelu(merged, "decoder.half.conv", channels + HALF_SKIP_CHANNELS, channels, 1);
+  }
+
+  private static final int HALF_SKIP_CHANNELS = 16;
 
   private static Operand<TFloat32> aspp(Layers l, Operand<TFloat32> x, int cin, ModelSpec spec, boolean separable) {
     Ops tf = l.tf();

@@ -9,6 +9,10 @@ import java.util.List;
  * <p>{@code classOffsets} (null: none) are added to the classifier's scores when predicting, never in
  * training: the logit adjustment that takes back the prior a class-weighted loss puts into the scores
  * (see {@link LogitAdjustment}).
+ *
+ * <p>{@code halfResChannels} (0: the paper's decoder, which ends at a quarter of the input): a last
+ * decoder step at half resolution with that many channels, fed by the backbone's stride-2 feature, for
+ * objects a few pixels wide (poles, signs, distant people).
  */
 public record ModelSpec(
     Backbone backbone,
@@ -18,7 +22,8 @@ public record ModelSpec(
     int asppChannels,
     int decoderChannels,
     List<Integer> asppRates,
-    List<Float> classOffsets) {
+    List<Float> classOffsets,
+    int halfResChannels) {
 
   public enum Backbone { MOBILENETV2, RESNET50 }
 
@@ -39,18 +44,27 @@ public record ModelSpec(
       }
       classOffsets = List.copyOf(classOffsets);
     }
+    if (halfResChannels != 0 && halfResChannels < 8) {
+      throw new IllegalArgumentException("the half-resolution decoder needs 0 (none) or >= 8 channels, got " + halfResChannels);
+    }
   }
 
-  /** Without class offsets. */
+  /** Without class offsets, the decoder ending at a quarter of the input. */
   public ModelSpec(Backbone backbone, float widthMultiplier, int outputStride, int numClasses, int asppChannels,
                    int decoderChannels, List<Integer> asppRates) {
-    this(backbone, widthMultiplier, outputStride, numClasses, asppChannels, decoderChannels, asppRates, null);
+    this(backbone, widthMultiplier, outputStride, numClasses, asppChannels, decoderChannels, asppRates, null, 0);
   }
 
   /** The same network with {@code offsets} added to its scores when predicting (null: none). */
   public ModelSpec withClassOffsets(List<Float> offsets) {
     return new ModelSpec(backbone, widthMultiplier, outputStride, numClasses, asppChannels, decoderChannels, asppRates,
-        offsets);
+        offsets, halfResChannels);
+  }
+
+  /** The same network with a half-resolution decoder step of {@code channels} (0: none). */
+  public ModelSpec withHalfResChannels(int channels) {
+    return new ModelSpec(backbone, widthMultiplier, outputStride, numClasses, asppChannels, decoderChannels, asppRates,
+        classOffsets, channels);
   }
 
   /** Rates 6/12/18 at output stride 16, doubled at output stride 8, as in the DeepLabV3+ paper. */
@@ -75,7 +89,7 @@ public record ModelSpec(
     return new ModelSpec(Backbone.valueOf(arch.get("backbone").toString().toUpperCase(java.util.Locale.ROOT)),
         ((Number) arch.getOrDefault("width_multiplier", 1.0)).floatValue(), outputStride, numClasses,
         ((Number) arch.get("aspp_channels")).intValue(), ((Number) arch.get("decoder_channels")).intValue(),
-        rates, offsets);
+        rates, offsets, ((Number) arch.getOrDefault("half_res_channels", 0)).intValue());
   }
 
   /** What {@link #fromArchitecture} reads back. */
@@ -89,6 +103,7 @@ public record ModelSpec(
     arch.put("decoder_channels", decoderChannels);
     // Only when not the paper's: models exported before the key existed re-export to the same metadata.
     if (!asppRates.equals(defaultRates(outputStride))) arch.put("aspp_rates", asppRates);
+    if (halfResChannels > 0) arch.put("half_res_channels", halfResChannels);
     if (classOffsets != null) arch.put("class_offsets", classOffsets);
     return arch;
   }
