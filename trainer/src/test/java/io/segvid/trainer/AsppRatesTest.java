@@ -95,7 +95,8 @@ class AsppRatesTest {
     return rates;
   }
 
-  private static String train(String... args) {
+  /** TrainCommand with {@link #TINY} appended; fails the test unless it exits 0. Returns what it printed. */
+  static String train(String... args) {
     String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(TINY))
         .toArray(String[]::new);
     return Cli.printed(() -> {

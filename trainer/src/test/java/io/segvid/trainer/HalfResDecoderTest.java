@@ -111,11 +111,6 @@ class HalfResDecoderTest {
   }
 
   private static String train(String... args) {
-    String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(AsppRatesTest.TINY))
-        .toArray(String[]::new);
-    return Cli.printed(() -> {
-      Cli r = Cli.run(new TrainCommand(), all);
-      assertEquals(0, r.code(), r.err());
-    });
+    return AsppRatesTest.train(args);
   }
 }
