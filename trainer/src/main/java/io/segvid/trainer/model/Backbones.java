@@ -40,11 +40,13 @@ final class Backbones {
         channels = out;
       }
       if (s >= 1 && s <= 3) h = l.mixStyles(h);  // the stages ending at strides 4, 8 and 16: early, not last
-      if (stride == 2 && half == null && s + 1 < MOBILENET_V2.length && MOBILENET_V2[s + 1][3] == 2) {
+      // The skip features are the last stage's output at their stride, before the next one halves it.
+      boolean lastAtThisStride = s + 1 < MOBILENET_V2.length && MOBILENET_V2[s + 1][3] == 2;
+      if (lastAtThisStride && stride == 2 && half == null) {
         half = h;
         halfChannels = channels;
       }
-      if (stride == 4 && low == null && s + 1 < MOBILENET_V2.length && MOBILENET_V2[s + 1][3] == 2) {
+      if (lastAtThisStride && stride == 4 && low == null) {
         low = h;
         lowChannels = channels;
       }

@@ -18,6 +18,9 @@ import org.tensorflow.types.TUint8;
  */
 public final class DeepLabV3Plus {
 
+  /** The stride-2 feature's width after its projection in the half-resolution step. */
+  private static final int HALF_SKIP_CHANNELS = 16;
+
   /** The graph outputs of one branch. */
   public record Outputs(Operand<TFloat32> logits, Operand<TUint8> classes, List<org.tensorflow.op.Op> updates) { }
 
@@ -105,8 +108,6 @@ public final class DeepLabV3Plus {
     Operand<TFloat32> merged = l.tf().concat(List.of(l.resizeLike(narrowed, skip), skip), l.tf().constant(3));
     return l.separableConvBnRelu(merged, "decoder.half.conv", channels + HALF_SKIP_CHANNELS, channels, 1);
   }
-
-  private static final int HALF_SKIP_CHANNELS = 16;
 
   private static Operand<TFloat32> aspp(Layers l, Operand<TFloat32> x, int cin, ModelSpec spec, boolean separable) {
     Ops tf = l.tf();
