@@ -3,6 +3,7 @@ package io.segvid.capture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.bytedeco.javacv.Frame;
 
 /** A video file. Checked before FFmpeg sees it, so the common mistakes get a plain message. */
 public final class FileSource extends FfmpegSource {
@@ -25,12 +26,29 @@ public final class FileSource extends FfmpegSource {
     } catch (java.io.IOException e) {
       throw new SourceException("cannot read " + file + ": " + e.getMessage());
     }
-    SourceInfo info;
     try {
-      info = super.open();
+      super.open();
     } catch (SourceException e) {
       throw new SourceException(file + " is not a video FFmpeg can read (" + e.getMessage().replaceFirst("^cannot open [^:]*: ", "") + ")");
     }
-    return info;
+    String none = firstPictureProblem();
+    if (none != null) {
+      close();
+      throw new SourceException("video file " + file + " holds no picture that decodes (" + none + ")");
+    }
+    return super.open();  // from the start again: the check consumed the first frames
+  }
+
+  /**
+   * Why no picture decodes, or null once one does. A file cut off just after its header opens like a
+   * whole one; found here, it fails before any output exists instead of leaving an empty recording.
+   */
+  private String firstPictureProblem() {
+    try {
+      for (Frame f = grab(); f != null; f = grab()) if (f.image != null) return null;
+      return "it ends before its first picture";
+    } catch (SourceException e) {
+      return e.getMessage().replaceFirst("^reading [^:]* failed: ", "");
+    }
   }
 }

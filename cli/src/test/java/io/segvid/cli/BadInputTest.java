@@ -184,6 +184,29 @@ class BadInputTest {
   }
 
   @Test
+  void aFileCutBeforeItsFirstPictureFailsAndLeavesNoRecording() throws Exception {
+    // Cut a few bytes into the sample's media data: the header (8.8 s) opens, no picture decodes.
+    byte[] all = Files.readAllBytes(Media.VIDEO);
+    Path cut = Files.write(tmp.resolve("header-only.mp4"), java.util.Arrays.copyOf(all, mediaDataStart(all) + 64));
+    Path out = tmp.resolve("header-only-out.mkv");
+    assertOneLineError(run("run", "--source", cut.toString(), "--sink", "file:" + out, "--model", Media.MODEL.toString()),
+        "holds no picture that decodes");
+    assertFalse(Files.exists(out), "no recording of nothing");
+  }
+
+  /** Where the first top-level 'mdat' box of an MP4 starts (its boxes: 32-bit size, 4-letter type). */
+  private static int mediaDataStart(byte[] mp4) {
+    int at = 0;
+    while (at + 8 <= mp4.length) {
+      int size = java.nio.ByteBuffer.wrap(mp4, at, 4).getInt();
+      if (new String(mp4, at + 4, 4, java.nio.charset.StandardCharsets.US_ASCII).equals("mdat")) return at;
+      if (size < 8) break;
+      at += size;
+    }
+    throw new IllegalStateException("the sample has no mdat box");
+  }
+
+  @Test
   void recordingThatRunsOutOfSpaceFailsAndIsNotLeftAsIfComplete() throws Exception {
     // A full disk, as the writer sees it: a file-size limit on a child segvid (the JVM ignores
     // SIGXFSZ, so writes past it fail with EFBIG). The natives must already sit in JavaCPP's cache,
