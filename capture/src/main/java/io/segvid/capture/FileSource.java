@@ -17,6 +17,21 @@ public final class FileSource extends FfmpegSource {
 
   @Override
   public SourceInfo open() throws SourceException {
+    openAndCheck();
+    return super.open();  // from the start again: the check consumed the first frames
+  }
+
+  /**
+   * What is wrong with {@code file} as a video, as one plain line; for sources that hand it to FFmpeg
+   * another way (a looped file goes through a filter graph, whose errors name nothing).
+   */
+  public static void check(Path file) throws SourceException {
+    try (FileSource source = new FileSource(file)) {
+      source.openAndCheck();
+    }
+  }
+
+  private void openAndCheck() throws SourceException {
     if (!Files.exists(file)) throw new SourceException("video file " + file + " does not exist");
     if (Files.isDirectory(file)) throw new SourceException(file + " is a folder, not a video file "
         + "(for a folder of images: segvid segment-images --input " + file + " --output MASKS)");
@@ -36,7 +51,6 @@ public final class FileSource extends FfmpegSource {
       close();
       throw new SourceException("video file " + file + " holds no picture that decodes (" + none + ")");
     }
-    return super.open();  // from the start again: the check consumed the first frames
   }
 
   /**

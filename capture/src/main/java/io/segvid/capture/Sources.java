@@ -98,7 +98,7 @@ public final class Sources {
     return spec(name, true, () -> new FfmpegSource(graph, "lavfi", Map.of(), name, true) {
       @Override
       public SourceInfo open() throws SourceException {
-        if (!Files.isRegularFile(file)) throw new SourceException("video file " + file + " does not exist");
+        FileSource.check(file);  // the plain line for a missing, empty, damaged or picture-less file
         SourceInfo info = super.open();
         if (lengthChecked.compareAndSet(false, true)) warnIfCut(file, name);
         return info;

@@ -192,6 +192,12 @@ class BadInputTest {
     assertOneLineError(run("run", "--source", cut.toString(), "--sink", "file:" + out, "--model", Media.MODEL.toString()),
         "holds no picture that decodes");
     assertFalse(Files.exists(out), "no recording of nothing");
+    // Looped, the file goes to FFmpeg through a filter graph, whose own error names nothing.
+    assertOneLineError(run("run", "--source", "loop:" + cut, "--sink", "file:" + out, "--model", Media.MODEL.toString()),
+        "holds no picture that decodes");
+    assertFalse(Files.exists(out));
+    assertOneLineError(run("run", "--source", "loop:" + tmp.resolve("nope.mp4"), "--sink", "file:" + out,
+        "--model", Media.MODEL.toString()), "does not exist");
   }
 
   /** Where the first top-level 'mdat' box of an MP4 starts (its boxes: 32-bit size, 4-letter type). */
