@@ -63,7 +63,7 @@ class DropoutTest {
   @Test
   void trainingStepsWithItLowerTheLoss() {
     try (TrainGraph graph = new TrainGraph(TinyModels.spec(2), OptimizerKind.ADAM, 1e-4f, 0.9f, 2,
-        LossKind.CROSS_ENTROPY, 0f, 0.5f)) {
+        LossKind.CROSS_ENTROPY, 0f, 0.5f, 0f)) {
       TrainingStepTest.assertFortyStepsLowerTheLoss(graph);
     }
   }

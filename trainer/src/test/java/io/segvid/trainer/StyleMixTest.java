@@ -112,7 +112,7 @@ class StyleMixTest {
   @Test
   void trainingStepsWithItLowerTheLoss() {
     try (TrainGraph graph = new TrainGraph(TinyModels.spec(2), OptimizerKind.ADAM, 1e-4f, 0.9f, 2,
-        LossKind.CROSS_ENTROPY, 1f, 0f)) {
+        LossKind.CROSS_ENTROPY, 1f, 0f, 0f)) {
       TrainingStepTest.assertFortyStepsLowerTheLoss(graph);
     }
   }

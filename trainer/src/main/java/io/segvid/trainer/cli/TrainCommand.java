@@ -134,6 +134,11 @@ public final class TrainCommand implements Callable<Integer> {
       + "dropped at random in each training step (after the ASPP and the first decoder convolution; a fifth of it "
       + "before the classifier; the reference decoders use 0.5); serving is unchanged (default: ${DEFAULT-VALUE}).")
   float dropout;
+  @Option(names = "--aux-loss", defaultValue = "0", paramLabel = "W", description = "Weight of a second loss, the "
+      + "class-weighted cross-entropy of a linear classifier straight on the backbone's output, so the encoder's own "
+      + "features name the classes (deep supervision; PSPNet uses 0.4); the classifier is dropped at export, serving is "
+      + "unchanged (default: ${DEFAULT-VALUE}: none).")
+  float auxLoss;
   @Option(names = "--loss", defaultValue = "lovasz", description = "ce (cross-entropy), focal, or lovasz (cross-entropy plus Lovász-softmax, "
       + "a surrogate of 1 - IoU per class) (default: ${DEFAULT-VALUE}).")
   String loss;
@@ -274,12 +279,13 @@ public final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--select-on must be clean or robustness, got " + selectOn);
     }
     if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("--dropout must be in 0..1 (1 excluded), got " + dropout);
+    if (!(auxLoss >= 0 && auxLoss <= 10)) throw new IllegalArgumentException("--aux-loss must be in 0..10, got " + auxLoss);
     if (!(styleMix >= 0 && styleMix <= 1)) throw new IllegalArgumentException("--style-mix must be a probability 0..1, got " + styleMix);
     if (maxSide != 0 && maxSide < 16) throw new IllegalArgumentException("--max-side must be 0 (keep sizes) or >= 16, got " + maxSide);
     if (ema != 0 && !(ema >= 0.5 && ema < 1)) throw new IllegalArgumentException("--ema must be 0 (off) or in [0.5, 1), got " + ema);
     LogitAdjustment.requireStrength(logitAdjustment);
     return new TrainOptions(spec, epochs, batch, hw[0], hw[1], rate, opt, sched, weightDecay, classWeights, aug,
-        valEvery, seed, warmupEpochs, bnMomentum, lossKind, ema, maxSide, styleMix, logitAdjustment, dropout, selection);
+        valEvery, seed, warmupEpochs, bnMomentum, lossKind, ema, maxSide, styleMix, logitAdjustment, dropout, selection, auxLoss);
   }
 
   /** The flags given, the rest from the --init-from model's metadata (when it has one), else the recipe's. */

@@ -21,23 +21,32 @@ public final class DeepLabV3Plus {
   /** The stride-2 feature's width after its projection in the half-resolution step. */
   private static final int HALF_SKIP_CHANNELS = 16;
 
-  /** The graph outputs of one branch. */
-  public record Outputs(Operand<TFloat32> logits, Operand<TUint8> classes, List<org.tensorflow.op.Op> updates) { }
+  /** Name prefix of the training-only classifier on the backbone's output ({@code train --aux-loss}); never exported. */
+  public static final String AUX_PREFIX = "aux.";
+
+  /**
+   * The graph outputs of one branch; {@code auxLogits}: the training-only classifier's scores on the
+   * backbone's output, at the input size (null unless asked for).
+   */
+  public record Outputs(Operand<TFloat32> logits, Operand<TUint8> classes, List<org.tensorflow.op.Op> updates,
+                        Operand<TFloat32> auxLogits) { }
 
   private DeepLabV3Plus() { }
 
   public static Outputs build(Ops tf, ParamStore params, ModelSpec spec, Mode mode, float bnMomentum,
                               Operand<TUint8> images) {
-    return build(tf, params, spec, mode, bnMomentum, null, 0f, images);
+    return build(tf, params, spec, mode, bnMomentum, null, 0f, false, images);
   }
 
   /**
    * {@code styleMix}: fed draws that blend early feature statistics across the batch (TRAIN only; null:
-   * none); {@code dropout}: share of the decoder's features dropped (TRAIN only; 0: none).
+   * none); {@code dropout}: share of the decoder's features dropped (TRAIN only; 0: none); {@code auxHead}:
+   * also a linear classifier straight on the backbone's output ({@link Outputs#auxLogits()}), whose
+   * loss makes the encoder's own features name the classes (deep supervision, as in PSPNet).
    */
   public static Outputs build(Ops tf, ParamStore params, ModelSpec spec, Mode mode, float bnMomentum,
-                              StyleMix.Inputs styleMix, float dropout, Operand<TUint8> images) {
-    return build(new Layers(tf, params, mode, bnMomentum, styleMix, dropout), spec, images);
+                              StyleMix.Inputs styleMix, float dropout, boolean auxHead, Operand<TUint8> images) {
+    return build(new Layers(tf, params, mode, bnMomentum, styleMix, dropout), spec, auxHead, images);
   }
 
   /**
@@ -51,10 +60,10 @@ public final class DeepLabV3Plus {
   public static Outputs buildServing(Ops tf, ParamStore params, ModelSpec spec, Map<String, float[]> values,
                                      Operand<TUint8> images, boolean nativeDilation,
                                      Map<String, Operand<TFloat32>> constants) {
-    return build(new Layers(tf, params, values, nativeDilation, constants), spec, images);
+    return build(new Layers(tf, params, values, nativeDilation, constants), spec, false, images);
   }
 
-  private static Outputs build(Layers l, ModelSpec spec, Operand<TUint8> images) {
+  private static Outputs build(Layers l, ModelSpec spec, boolean auxHead, Operand<TUint8> images) {
     Ops tf = l.tf();
     Operand<TFloat32> x = tf.math.sub(
         tf.math.mul(tf.dtypes.cast(images, TFloat32.class), tf.constant(1f / 127.5f)), tf.constant(1f));
@@ -93,7 +102,11 @@ public final class DeepLabV3Plus {
     }
     Operand<TFloat32> logits = l.resizeLike(scores, images);
     Operand<TUint8> classes = tf.dtypes.cast(tf.math.argMax(logits, tf.constant(3), TInt32.class), TUint8.class);
-    return new Outputs(logits, classes, new ArrayList<>(l.updates()));
+    // Made last, so the other parameters draw the same starting values with it or without.
+    Operand<TFloat32> aux = auxHead
+        ? l.resizeLike(l.conv1x1Bias(f.high(), AUX_PREFIX + "classifier", f.highChannels(), spec.numClasses()), images)
+        : null;
+    return new Outputs(logits, classes, new ArrayList<>(l.updates()), aux);
   }
 
   /**

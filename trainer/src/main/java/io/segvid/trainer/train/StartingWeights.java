@@ -3,6 +3,7 @@ package io.segvid.trainer.train;
 import io.segvid.inference.ClassInfo;
 import io.segvid.inference.ModelMetadata;
 import io.segvid.trainer.data.ClassTable;
+import io.segvid.trainer.model.DeepLabV3Plus;
 import io.segvid.trainer.model.ParamStore;
 import io.segvid.trainer.model.SavedModelWeights;
 import java.io.IOException;
@@ -48,6 +49,19 @@ public final class StartingWeights {
    */
   public static Map<String, float[]> from(Path model, Collection<ParamStore.Param> params, ClassTable classes,
       Map<String, float[]> fresh, PrintStream log) throws IOException {
+    // The training-only backbone classifier (--aux-loss) is never exported: it starts fresh.
+    Map<String, float[]> values = new LinkedHashMap<>();
+    List<ParamStore.Param> exported = new ArrayList<>();
+    for (ParamStore.Param p : params) {
+      if (p.name().startsWith(DeepLabV3Plus.AUX_PREFIX)) values.put(p.name(), fresh.get(p.name()));
+      else exported.add(p);
+    }
+    values.putAll(exportedWeights(model, exported, classes, fresh, log));
+    return values;
+  }
+
+  private static Map<String, float[]> exportedWeights(Path model, Collection<ParamStore.Param> params,
+      ClassTable classes, Map<String, float[]> fresh, PrintStream log) throws IOException {
     ModelMetadata meta = ModelMetadata.read(model);
     List<String> dataNames = names(classes.classes());
     if (meta == null || names(meta.classes()).equals(dataNames)) return SavedModelWeights.read(model, params);

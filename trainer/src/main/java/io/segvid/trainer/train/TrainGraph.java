@@ -71,16 +71,18 @@ public final class TrainGraph implements AutoCloseable {
 
   public TrainGraph(ModelSpec spec, OptimizerKind optimizer, float weightDecay, float bnMomentum, int threads,
                     LossKind lossKind) {
-    this(spec, optimizer, weightDecay, bnMomentum, threads, lossKind, 0f, 0f);
+    this(spec, optimizer, weightDecay, bnMomentum, threads, lossKind, 0f, 0f, 0f);
   }
 
   /**
    * {@code styleMix}: probability that a training image's early feature statistics are blended with
    * another's ({@link StyleMix}); the draws come from a fixed seed, so runs repeat. {@code dropout}: share
    * of the decoder's features dropped in each training step ({@link io.segvid.trainer.model.Layers#dropout}).
+   * {@code auxLoss}: weight of the class-weighted cross-entropy of a linear classifier on the backbone's
+   * output, added to the loss (0: no such classifier; {@link DeepLabV3Plus#AUX_PREFIX}).
    */
   public TrainGraph(ModelSpec spec, OptimizerKind optimizer, float weightDecay, float bnMomentum, int threads,
-                    LossKind lossKind, float styleMix, float dropout) {
+                    LossKind lossKind, float styleMix, float dropout, float auxLoss) {
     this.optimizer = optimizer;
     Ops tf = Ops.create(graph);
     params = new ParamStore(tf);
@@ -94,7 +96,7 @@ public final class TrainGraph implements AutoCloseable {
     this.styleMix = styleMix;
     styleInputs = styleMix > 0 ? StyleMix.Inputs.create(tf) : null;
     DeepLabV3Plus.Outputs train = DeepLabV3Plus.build(tf, params, spec, Mode.TRAIN, bnMomentum, styleInputs, dropout,
-        images);
+        auxLoss > 0, images);
     // Per-pixel cross-entropy weighted by class weight; ignored pixels have weight 0 and a zero one-hot row.
     Operand<TFloat32> flatLogits = tf.reshape(train.logits(), tf.constant(new int[] {-1, spec.numClasses()}));
     Operand<TFloat32> oneHot = tf.oneHot(tf.reshape(labels, tf.constant(new int[] {-1})), tf.constant(spec.numClasses()),
@@ -106,12 +108,16 @@ public final class TrainGraph implements AutoCloseable {
       perPixel = tf.math.mul(tf.math.mul(miss, miss), perPixel);
     }
     Operand<TFloat32> weights = tf.reshape(pixelWeights, tf.constant(new int[] {-1}));
-    Operand<TFloat32> weighted = tf.math.div(
-        tf.reduceSum(tf.math.mul(perPixel, weights), tf.constant(new int[] {0})),
-        tf.math.maximum(tf.reduceSum(weights, tf.constant(new int[] {0})), tf.constant(1e-6f)));
-    loss = tf.withName("loss").identity(lossKind == LossKind.LOVASZ
+    Operand<TFloat32> weighted = weightedMean(tf, perPixel, weights);
+    Operand<TFloat32> total = lossKind == LossKind.LOVASZ
         ? tf.math.add(weighted, LovaszSoftmax.loss(tf, flatLogits, oneHot, spec.numClasses()))
-        : weighted);
+        : weighted;
+    if (train.auxLogits() != null) {
+      Operand<TFloat32> auxFlat = tf.reshape(train.auxLogits(), tf.constant(new int[] {-1, spec.numClasses()}));
+      Operand<TFloat32> auxPerPixel = tf.nn.softmaxCrossEntropyWithLogits(auxFlat, oneHot).loss();
+      total = tf.math.add(total, tf.math.mul(tf.constant(auxLoss), weightedMean(tf, auxPerPixel, weights)));
+    }
+    loss = tf.withName("loss").identity(total);
 
     List<ParamStore.Param> trainable = params.trainable();
     Output<?>[] varOutputs = new Output<?>[trainable.size()];
@@ -158,6 +164,12 @@ public final class TrainGraph implements AutoCloseable {
     optimizerLoader = new VariableLoader(tf, optimizerShapes, slotVars);
     session = new Session(graph, ConfigProto.newBuilder()
         .setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(1).build());
+  }
+
+  /** Per-pixel losses averaged with the pixels' class weights (ignored pixels weigh 0). */
+  private static Operand<TFloat32> weightedMean(Ops tf, Operand<TFloat32> perPixel, Operand<TFloat32> weights) {
+    return tf.math.div(tf.reduceSum(tf.math.mul(perPixel, weights), tf.constant(new int[] {0})),
+        tf.math.maximum(tf.reduceSum(weights, tf.constant(new int[] {0})), tf.constant(1e-6f)));
   }
 
   private Variable<TFloat32> slot(Ops tf, Map<String, Variable<TFloat32>> slots, ParamStore.Param p, String kind) {

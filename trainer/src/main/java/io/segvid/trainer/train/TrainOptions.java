@@ -26,7 +26,8 @@ public record TrainOptions(
     float styleMix,
     float logitAdjustment,
     float dropout,
-    String selectOn) {
+    String selectOn,
+    float auxLoss) {
 
   /** {@code --select-on} values: the selecting set as recorded, or the mean over it and the robustness conditions. */
   public static final String SELECT_CLEAN = "clean";
@@ -50,6 +51,11 @@ public record TrainOptions(
   /** Share of the decoder's features dropped while training; runs saved before the option: 0. */
   public float dropout() {
     return Math.max(0f, dropout);
+  }
+
+  /** Weight of the backbone classifier's loss ({@code --aux-loss}); runs saved before the option: 0 (none). */
+  public float auxLoss() {
+    return Math.max(0f, auxLoss);
   }
 
   /** Strength of the logit adjustment at prediction ({@link io.segvid.trainer.model.LogitAdjustment}); runs saved before it: 0. */

@@ -122,7 +122,8 @@ public final class Trainer {
       return t;
     });
     try (TrainGraph graph = new TrainGraph(spec, options.optimizer(), options.weightDecay(),
-        options.bnMomentum(), threads, options.loss(), options.styleMix(), options.dropout())) {
+        options.bnMomentum(), threads, options.loss(), options.styleMix(), options.dropout(),
+        options.auxLoss())) {
       TrainingState state = start(graph, resume, initFrom);
       average = startAverage(graph, resume);
       int firstEpoch = state.epoch() + 1;
