@@ -66,7 +66,10 @@ class AuxLossTest {
   void theClassifierStaysOutOfTheExportAndAFineTuneStartsItFresh() throws Exception {
     Path data = TinyModels.writeTwoRegions(tmp.resolve("data"));
     Path run = tmp.resolve("aux");
-    AsppRatesTest.train("--data", data.toString(), "--out", run.toString(), "--aux-loss", "0.4");
+    String log = AsppRatesTest.train("--data", data.toString(), "--out", run.toString(), "--aux-loss", "0.4");
+    // The count is the exported model's; the classifier's apart (a 1x1 on the tiny backbone's output, 2 classes).
+    assertTrue(log.matches("(?s).*fresh MOBILENETV2 model, [0-9,]+ parameters \\(and [0-9,]+ of the training-only "
+        + "backbone classifier\\).*"), log);
     assertEquals(0.4f, Trainer.savedOptions(run).auxLoss(), 1e-6f, "--resume keeps it");
     assertTrue(WeightFile.read(run.resolve("checkpoint/model.weights")).containsKey(AUX_WEIGHTS), "checkpointed");
     Path model = run.resolve("model");

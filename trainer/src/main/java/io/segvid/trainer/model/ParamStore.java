@@ -83,8 +83,13 @@ public final class ParamStore {
   }
 
   public long parameterCount() {
+    return parameterCount("");
+  }
+
+  /** Trainable values of the parameters whose names start with {@code prefix}. */
+  public long parameterCount(String prefix) {
     long n = 0;
-    for (Param p : params.values()) if (p.trainable()) n += p.size();
+    for (Param p : params.values()) if (p.trainable() && p.name().startsWith(prefix)) n += p.size();
     return n;
   }
 }

@@ -10,6 +10,7 @@ import io.segvid.trainer.data.LabelledImage;
 import io.segvid.trainer.eval.ConditionScore;
 import io.segvid.trainer.eval.ConfusionMatrix;
 import io.segvid.trainer.export.ModelExporter;
+import io.segvid.trainer.model.DeepLabV3Plus;
 import io.segvid.trainer.model.LogitAdjustment;
 import io.segvid.trainer.model.ModelSpec;
 import io.segvid.trainer.model.WeightFile;
@@ -190,6 +191,13 @@ public final class Trainer {
   }
 
   /** Loads the weights the run starts from: its checkpoint (resume), an exported model, or fresh ones. */
+  /** The model's parameter count as exported, and apart from it the training-only classifier's (--aux-loss). */
+  private static String parameters(TrainGraph graph) {
+    long aux = graph.params().parameterCount(DeepLabV3Plus.AUX_PREFIX);
+    String model = String.format(Locale.ROOT, "%,d parameters", graph.params().parameterCount() - aux);
+    return aux == 0 ? model : model + String.format(Locale.ROOT, " (and %,d of the training-only backbone classifier)", aux);
+  }
+
   private TrainingState start(TrainGraph graph, boolean resume, Path initFrom) throws IOException {
     if (resume && Files.isRegularFile(run.checkpoint().resolve("state.json"))) {
       graph.loadModel(WeightFile.read(run.checkpoint().resolve("model.weights")));
@@ -203,11 +211,11 @@ public final class Trainer {
       graph.loadModel(StartingWeights.from(initFrom, graph.params().all().values(), classes,
           graph.freshModelValues(options.seed()), log));
       graph.loadOptimizer(graph.freshOptimizerValues());
-      log.printf(Locale.ROOT, "starting from the weights of %s, %,d parameters%n", initFrom, graph.params().parameterCount());
+      log.printf(Locale.ROOT, "starting from the weights of %s, %s%n", initFrom, parameters(graph));
     } else {
       graph.loadModel(graph.freshModelValues(options.seed()));
       graph.loadOptimizer(graph.freshOptimizerValues());
-      log.printf(Locale.ROOT, "fresh %s model, %,d parameters%n", options.spec().backbone(), graph.params().parameterCount());
+      log.printf(Locale.ROOT, "fresh %s model, %s%n", options.spec().backbone(), parameters(graph));
     }
     return TrainingState.START;
   }
