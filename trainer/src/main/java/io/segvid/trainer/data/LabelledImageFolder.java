@@ -61,6 +61,7 @@ public final class LabelledImageFolder {
   public static List<Pair> pairs(Path dir) throws IOException {
     Path images = dir.resolve("images");
     Path masks = dir.resolve("masks");
+    if (!Files.exists(dir)) throw new IOException("data folder " + dir + " does not exist");
     if (!Files.isDirectory(images) || !Files.isDirectory(masks)) {
       throw new IOException(dir + " must hold images/ and masks/ folders");
     }
