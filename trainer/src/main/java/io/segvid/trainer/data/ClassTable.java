@@ -18,9 +18,7 @@ public record ClassTable(List<ClassInfo> classes, int ignoreId) {
   public static final String FILE_NAME = "classes.csv";
 
   public static ClassTable resolve(Path dataDir, Integer ignoreIdFlag, Integer numClassesFlag) throws IOException {
-    // Named first: a mistyped folder is otherwise reported as a missing classes.csv.
-    if (!Files.exists(dataDir)) throw new IOException("data folder " + dataDir + " does not exist");
-    if (!Files.isDirectory(dataDir)) throw new IOException(dataDir + " is not a folder (it should hold images/ and masks/)");
+    LabelledImageFolder.requireFolder(dataDir);  // else a mistyped folder reads as a missing classes.csv
     Path csv = csvNear(dataDir);
     List<ClassInfo> rows = csv != null ? readCsv(csv) : List.of();
     Integer ignore = ignoreIdFlag;

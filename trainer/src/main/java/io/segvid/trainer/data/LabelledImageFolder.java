@@ -57,11 +57,17 @@ public final class LabelledImageFolder {
   /** An image file and its mask file, not yet read. */
   public record Pair(String name, Path image, Path mask) { }
 
+  /** A mistyped data path, named as such before anything reports what the folder lacks. */
+  public static void requireFolder(Path dir) throws IOException {
+    if (!Files.exists(dir)) throw new IOException("data folder " + dir + " does not exist");
+    if (!Files.isDirectory(dir)) throw new IOException(dir + " is not a folder (it should hold images/ and masks/)");
+  }
+
   /** The image/mask pairs of a folder, sorted by name; a missing mask or an empty folder is refused by name. */
   public static List<Pair> pairs(Path dir) throws IOException {
+    requireFolder(dir);
     Path images = dir.resolve("images");
     Path masks = dir.resolve("masks");
-    if (!Files.exists(dir)) throw new IOException("data folder " + dir + " does not exist");
     if (!Files.isDirectory(images) || !Files.isDirectory(masks)) {
       throw new IOException(dir + " must hold images/ and masks/ folders");
     }
