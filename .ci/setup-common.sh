@@ -78,6 +78,22 @@ missing_library_packages() {
   done < "$1" | sort -u
 }
 
+# The package apt-get can install under Debian 12's name NAME (the name the lists and scripts use): NAME
+# where apt has a version of it; where NAME is only provided by other packages (Debian 13 and Ubuntu
+# 24.04 renamed libraries, libasound2 to libasound2t64; Ubuntu's `chromium` is `chromium-browser`), the
+# provider named after it, else the first. apt-get picks a sole provider itself but refuses a name two
+# packages provide (Ubuntu's universe has a second libasound2). NAME itself where apt knows nothing.
+apt_package_for() {
+  local name="$1" p providers=()
+  if LC_ALL=C apt-cache policy "$name" 2>/dev/null | grep -q 'Candidate: [^(]'; then echo "$name"; return 0; fi
+  mapfile -t providers < <(LC_ALL=C apt-cache showpkg "$name" 2>/dev/null \
+      | sed -n '/^Reverse Provides:/,$p' | awk 'NR > 1 && NF { print $1 }' | awk '!seen[$0]++')
+  for p in "${providers[@]}"; do
+    case "$p" in "$name"*) echo "$p"; return 0 ;; esac
+  done
+  echo "${providers[0]:-$name}"
+}
+
 # oneDNN's floating-point math mode for the segvid command $1 on the CPU that CPUINFO ($2, default
 # /proc/cpuinfo) describes: BF16 (convolutions read bfloat16 inputs, keep float32 sums) where the CPU
 # has AMX, for every command but train; nothing otherwise. On an AMX Xeon it gave 12 % more frames/s

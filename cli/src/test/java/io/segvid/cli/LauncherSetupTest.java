@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The launcher's set-up checks ({@code .ci/setup-common.sh}, sourced by {@code segvid} and {@code .ci/test-deps}),
  * run by bash against the JDK running this test: the version it reads is this JVM's, this JDK passes as
- * one that can build segvid, the JVM options chosen for its version start it without complaint, and a
- * system library is asked for by its soname only where the dynamic loader lacks it.
+ * one that can build segvid, the JVM options chosen for its version start it without complaint, a
+ * system library is asked for by its soname only where the dynamic loader lacks it, and a package is
+ * installed under the name apt offers for it.
  */
 class LauncherSetupTest {
 
@@ -74,6 +75,37 @@ class LauncherSetupTest {
         bash("missing_library_packages \"$1\"", list.toString()).output.lines().toList());
     // The suite's own machine has every library the natives need (test-deps installed the missing ones).
     assertEquals("", bash("missing_library_packages \"$1\"", NATIVE_LIBRARIES.toString()).output);
+  }
+
+  @Test
+  void aPackageNameIsInstalledAsItselfOrAsTheProviderNamedAfterIt(@TempDir Path dir) throws Exception {
+    // This machine's real apt: a package it has keeps its name; one it has never heard of too (apt-get names it).
+    assertEquals("libc6", bash("apt_package_for libc6").output);
+    assertEquals("segvid-absent7", bash("apt_package_for segvid-absent7").output);
+    // Ubuntu 24.04's apt, as it answers (the renamed libasound2 is provided twice, chromium once).
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Path answers = Files.createDirectories(dir.resolve("answers"));
+    String none = "%s:\n  Installed: (none)\n  Candidate: (none)\n  Version table:\n";
+    Files.writeString(answers.resolve("policy-libasound2"), none.formatted("libasound2"));
+    Files.writeString(answers.resolve("showpkg-libasound2"), String.join("\n", "Package: libasound2", "Versions: ", "",
+        "Reverse Depends: ", "  libasound2t64,libasound2 1.2.11-1ubuntu0.6", "  gimp,libasound2", "Dependencies: ",
+        "Provides: ", "Reverse Provides: ", "liboss4-salsa-asound2 4.2-build2020-1ubuntu3.1 (= )",
+        "libasound2t64 1.2.11-1ubuntu0.6 (= 1.2.11-1ubuntu0.6)", "liboss4-salsa-asound2 4.2-build2020-1ubuntu3 (= )",
+        "libasound2t64 1.2.11-1build2 (= 1.2.11-1build2)", ""));
+    Files.writeString(answers.resolve("policy-chromium"), none.formatted("chromium"));
+    Files.writeString(answers.resolve("showpkg-chromium"), String.join("\n", "Package: chromium", "Versions: ", "",
+        "Reverse Depends: ", "  chromium-bsu,chromium 0.9.14", "Dependencies: ", "Provides: ", "Reverse Provides: ",
+        "chromium-browser 2:1snap1-0ubuntu2 (= )", ""));
+    Files.writeString(answers.resolve("policy-libpulse0"),
+        "libpulse0:\n  Installed: (none)\n  Candidate: 1:16.1+dfsg1-2ubuntu10.1\n  Version table:\n");
+    Path aptCache = bin.resolve("apt-cache");
+    Files.writeString(aptCache, "#!/bin/bash\ncat \"" + answers + "/$1-$2\" 2>/dev/null || true\n");
+    aptCache.toFile().setExecutable(true);
+    for (var e : Map.of("libasound2", "libasound2t64", "chromium", "chromium-browser", "libpulse0", "libpulse0",
+        "segvid-absent7", "segvid-absent7").entrySet()) {
+      assertEquals(e.getValue(), bash("PATH=\"$1:$PATH\" apt_package_for \"$2\"", bin.toString(), e.getKey()).output,
+          e.getKey());
+    }
   }
 
   @Test
