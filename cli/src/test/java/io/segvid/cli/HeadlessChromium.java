@@ -15,9 +15,11 @@ import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -93,11 +95,14 @@ final class HeadlessChromium implements AutoCloseable {
   /** The DevTools address Chromium prints on stderr once it listens. */
   private static String devtoolsOrigin(Process p) throws Exception {
     BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream()));
+    Deque<String> lastLines = new ConcurrentLinkedDeque<>();  // what it said, for a browser that will not start
     CompletableFuture<String> origin = CompletableFuture.supplyAsync(() -> {
       try {
         for (String line; (line = err.readLine()) != null; ) {
           Matcher m = DEVTOOLS.matcher(line);
           if (m.find()) return m.group(1);
+          if (!line.isBlank()) lastLines.addLast(line.strip());
+          if (lastLines.size() > 3) lastLines.pollFirst();
         }
         return null;
       } catch (java.io.IOException e) {
@@ -110,7 +115,9 @@ final class HeadlessChromium implements AutoCloseable {
     } catch (TimeoutException e) {
       throw new IllegalStateException("chromium printed no DevTools address within 60 s");
     }
-    if (found == null) throw new IllegalStateException("chromium exited without a DevTools address");
+    if (found == null) {
+      throw new IllegalStateException("chromium exited without a DevTools address; it said: " + String.join(" / ", lastLines));
+    }
     // Keep draining stderr so Chromium never blocks on a full pipe.
     Thread drain = new Thread(() -> {
       try {
