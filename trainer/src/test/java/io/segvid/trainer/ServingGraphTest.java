@@ -58,26 +58,39 @@ class ServingGraphTest {
   void foldedGraphMatchesTheReferenceOnRealFrames() throws Exception {
     ModelMetadata meta = ModelMetadata.read(MODEL);
     ModelSpec spec = ModelSpec.fromArchitecture(meta.architecture(), meta.numClasses());
-    List<LabelledImage> frames = LabelledImageFolder.load(FRAMES);
     Path exported = tmp.resolve("optimized");
+    assertServedAsValidated(spec, MODEL, exported, LabelledImageFolder.load(FRAMES),
+        weights -> ModelExporter.export(spec, weights, meta, exported));
+    assertEquals(Set.of(), forbiddenOpsOnServingPath(exported), "serving graph runs batch-norm or training ops");
+  }
 
+  /** Writes a served model from the weights the validation graph was given. */
+  interface ExportStep {
+    void write(Map<String, float[]> weights) throws Exception;
+  }
+
+  /**
+   * The model at {@code served} (both serving signatures) against the validation graph of {@code spec}
+   * with {@code weightsFrom}'s weights, on {@code frames}; {@code export} (null: none) first writes
+   * {@code served} from those weights.
+   */
+  static void assertServedAsValidated(ModelSpec spec, Path weightsFrom, Path served, List<LabelledImage> frames,
+                                      ExportStep export) throws Exception {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       ParamStore params = new ParamStore(tf);
       Placeholder<TUint8> images = tf.placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, -1, -1, 3)));
       DeepLabV3Plus.Outputs reference = DeepLabV3Plus.build(tf, params, spec, Mode.INFER, 0.9f, images);
-      Map<String, float[]> weights = SavedModelWeights.read(MODEL, params.all().values());
+      Map<String, float[]> weights = SavedModelWeights.read(weightsFrom, params.all().values());
       VariableLoader loader = VariableLoader.forParams(tf, params.all().values());
-      ModelExporter.export(spec, weights, meta, exported);
-
-      try (Session s = new Session(g); SavedModelBundle served = SavedModelBundle.load(exported.toString(), "serve")) {
+      if (export != null) export.write(weights);
+      try (Session s = new Session(g); SavedModelBundle bundle = SavedModelBundle.load(served.toString(), "serve")) {
         loader.load(s, weights);
         for (String signature : List.of("serving_default", NativeDilation.SIGNATURE)) {
-          assertSameAsReference(s, images, reference, served, signature, frames);
+          assertSameAsReference(s, images, reference, bundle, signature, frames);
         }
       }
     }
-    assertEquals(Set.of(), forbiddenOpsOnServingPath(exported), "serving graph runs batch-norm or training ops");
   }
 
   private static void assertSameAsReference(Session s, Placeholder<TUint8> images, DeepLabV3Plus.Outputs reference,

@@ -66,6 +66,11 @@ public final class TrainCommand implements Callable<Integer> {
       + "0: the decoder ends at a quarter (default: as --init-from's model, else 0).")
   Integer halfResDecoder;
 
+  @Option(names = "--instance-norm", negatable = true, description = "IBN-a: half of the channels of the early "
+      + "MobileNetV2 stages' expansion layers instance-normalised (each picture's own contrast and colour cast "
+      + "removed), for cameras and light unlike the training data (default: as --init-from's model, else off).")
+  Boolean instanceNorm;
+
   // The defaults are the recipe the by-sequence split chose (docs/model.md): 300 epochs of Lovász beat
   // shorter schedules (200: .02 behind) and cross-entropy alone on a drive never trained on.
   @Option(names = "--epochs", defaultValue = "300", description = "(default: ${DEFAULT-VALUE})") int epochs;
@@ -313,10 +318,12 @@ public final class TrainCommand implements Callable<Integer> {
     ModelSpec spec = new ModelSpec(bb, width != null ? width : base.widthMultiplier(), stride, classes,
         asppChannels != null ? asppChannels : base.asppChannels(),
         decoderChannels != null ? decoderChannels : base.decoderChannels(), rates)
-        .withHalfResChannels(halfResDecoder != null ? halfResDecoder : base.halfResChannels());
-    System.out.printf(Locale.ROOT, "architecture%s: %s width %s, output stride %d, ASPP %d, decoder %d channels%s, "
+        .withHalfResChannels(halfResDecoder != null ? halfResDecoder : base.halfResChannels())
+        .withInstanceNorm(instanceNorm != null ? instanceNorm : base.instanceNorm() && bb == ModelSpec.Backbone.MOBILENETV2);
+    System.out.printf(Locale.ROOT, "architecture%s: %s width %s%s, output stride %d, ASPP %d, decoder %d channels%s, "
         + "ASPP rates %s%n", arch == null ? "" : " (unless given, that of " + initFrom + ")",
-        spec.backbone().name().toLowerCase(Locale.ROOT), spec.widthMultiplier(), spec.outputStride(),
+        spec.backbone().name().toLowerCase(Locale.ROOT), spec.widthMultiplier(),
+        spec.instanceNorm() ? " with IBN-a instance norm" : "", spec.outputStride(),
         spec.asppChannels(), spec.decoderChannels(),
         spec.halfResChannels() > 0 ? " then " + spec.halfResChannels() + " at half resolution" : "",
         spec.asppRates().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("/")));

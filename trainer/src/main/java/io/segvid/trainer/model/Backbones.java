@@ -15,7 +15,8 @@ final class Backbones {
   private static final int[][] MOBILENET_V2 = {
       {1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2}, {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}};
 
-  static Features mobileNetV2(Layers l, Operand<TFloat32> x, float width, int outputStride) {
+  /** {@code instanceNorm}: IBN-a in the stages ending at strides 4, 8 and 16 ({@link Layers#convIbnAct}). */
+  static Features mobileNetV2(Layers l, Operand<TFloat32> x, float width, int outputStride, boolean instanceNorm) {
     int channels = divisible(32 * width);
     Operand<TFloat32> h = l.convBnAct(x, "backbone.stem", 3, 3, channels, 2, 1, Activation.RELU6);
     int stride = 2;
@@ -36,7 +37,8 @@ final class Backbones {
         } else {
           stride *= blockStride;
         }
-        h = invertedResidual(l, h, "backbone.s" + s + ".b" + i, channels, out, expansion, blockStride, blockRate);
+        h = invertedResidual(l, h, "backbone.s" + s + ".b" + i, channels, out, expansion, blockStride, blockRate,
+            instanceNorm && s >= 1 && s <= 3);
         channels = out;
       }
       if (s >= 1 && s <= 3) h = l.mixStyles(h);  // the stages ending at strides 4, 8 and 16: early, not last
@@ -55,10 +57,13 @@ final class Backbones {
   }
 
   private static Operand<TFloat32> invertedResidual(Layers l, Operand<TFloat32> x, String name, int cin, int cout,
-                                                    int expansion, int stride, int rate) {
+                                                    int expansion, int stride, int rate, boolean instanceNorm) {
     Operand<TFloat32> h = x;
     int hidden = cin * expansion;
-    if (expansion != 1) h = l.convBnAct(h, name + ".expand", 1, cin, hidden, 1, 1, Activation.RELU6);
+    if (expansion != 1) {
+      h = instanceNorm ? l.convIbnAct(h, name + ".expand", 1, cin, hidden, 1, 1, Activation.RELU6)
+          : l.convBnAct(h, name + ".expand", 1, cin, hidden, 1, 1, Activation.RELU6);
+    }
     h = l.depthwiseBnAct(h, name + ".dw", 3, hidden, stride, rate, Activation.RELU6);
     h = l.convBn(h, name + ".project", 1, hidden, cout, 1, 1);
     return stride == 1 && cin == cout ? l.tf().math.add(h, x) : h;

@@ -69,7 +69,7 @@ public final class DeepLabV3Plus {
         tf.math.mul(tf.dtypes.cast(images, TFloat32.class), tf.constant(1f / 127.5f)), tf.constant(1f));
 
     Features f = switch (spec.backbone()) {
-      case MOBILENETV2 -> Backbones.mobileNetV2(l, x, spec.widthMultiplier(), spec.outputStride());
+      case MOBILENETV2 -> Backbones.mobileNetV2(l, x, spec.widthMultiplier(), spec.outputStride(), spec.instanceNorm());
       case RESNET50 -> Backbones.resNet50(l, x, spec.outputStride());
     };
     boolean separable = spec.backbone() == ModelSpec.Backbone.MOBILENETV2;

@@ -2,10 +2,12 @@ package io.segvid.trainer.model;
 
 import io.segvid.trainer.model.ParamStore.Init;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
+import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.ndarray.index.Indices;
@@ -174,6 +176,52 @@ public final class Layers {
     Operand<TFloat32> w = constant(name + ".folded_weights", new long[] {k, k, cin, cout}, f.weights());
     Operand<TFloat32> b = constant(name + ".folded_bias", new long[] {cout}, f.bias());
     return atrous(x, rate, k, in -> act.apply(tf, tf.nn.biasAdd(tf.nn.conv2d(in, w, strides(stride), padding(rate)), b)));
+  }
+
+  /**
+   * IBN-a (Pan et al., "Two at Once: Enhancing Learning and Generalization Capacities via IBN-Net", ECCV
+   * 2018): a convolution whose first half of output channels is instance-normalised ({@link InstanceNorm}),
+   * the rest batch-normalised, then the activation. In SERVE mode the batch-normalised half is folded into
+   * the convolution; the instance-normalised half takes the raw weights (its own statistics are removed).
+   */
+  public Operand<TFloat32> convIbnAct(Operand<TFloat32> x, String name, int k, int cin, int cout, int stride, int rate,
+                                     Activation act) {
+    int instance = cout / 2;
+    int batch = cout - instance;
+    Variable<TFloat32> gamma = params.get(name + ".in.gamma", new long[] {instance}, Init.ONES, 1, true, false);
+    Variable<TFloat32> beta = params.get(name + ".in.beta", new long[] {instance}, Init.ZEROS, 1, true, false);
+    Operand<TInt32> sizes = tf.constant(new int[] {instance, batch});
+    if (mode != Mode.SERVE) {
+      List<Output<TFloat32>> halves = tf.splitV(conv(x, name, k, cin, cout, stride, rate), sizes, tf.constant(3), 2L).output();
+      Operand<TFloat32> normalised = InstanceNorm.apply(tf, halves.get(0), gamma, beta);
+      return act.apply(tf, tf.concat(List.of(normalised, batchNorm(halves.get(1), name + ".bn", batch)), tf.constant(3)));
+    }
+    conv(null, name, k, cin, cout, stride, rate);
+    batchNorm(null, name + ".bn", batch);
+    String bn = name + ".bn";
+    // The batch-norm vectors widened to every channel, the instance-normalised ones passed through (scale 1, shift 0).
+    float[] ones = new float[instance];
+    Arrays.fill(ones, 1f);
+    float[] passVariance = new float[instance];
+    Arrays.fill(passVariance, 1f - BN_EPSILON);
+    float[] zeros = new float[instance];
+    BatchNormFolding.Folded f = BatchNormFolding.fold(value(name + ".weights"), join(ones, value(bn + ".gamma")),
+        join(zeros, value(bn + ".beta")), join(zeros, value(bn + ".moving_mean")),
+        join(passVariance, value(bn + ".moving_variance")), BN_EPSILON);
+    Operand<TFloat32> w = constant(name + ".folded_weights", new long[] {k, k, cin, cout}, f.weights());
+    Operand<TFloat32> b = constant(name + ".folded_bias", new long[] {batch},
+        Arrays.copyOfRange(f.bias(), instance, cout));
+    List<Output<TFloat32>> halves = tf.splitV(convolve(x, w, k, stride, rate), sizes, tf.constant(3), 2L).output();
+    Operand<TFloat32> normalised = InstanceNorm.apply(tf, halves.get(0),
+        constant(name + ".in.gamma", new long[] {instance}, value(name + ".in.gamma")),
+        constant(name + ".in.beta", new long[] {instance}, value(name + ".in.beta")));
+    return act.apply(tf, tf.concat(List.of(normalised, tf.nn.biasAdd(halves.get(1), b)), tf.constant(3)));
+  }
+
+  private static float[] join(float[] a, float[] b) {
+    float[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   /** Depthwise convolution followed by batch norm; in SERVE mode folded, like {@link #convBn}. */

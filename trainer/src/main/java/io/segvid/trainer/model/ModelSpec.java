@@ -13,6 +13,10 @@ import java.util.List;
  * <p>{@code halfResChannels} (0: the paper's decoder, which ends at a quarter of the input): a last
  * decoder step at half resolution with that many channels, fed by the backbone's stride-2 feature, for
  * objects a few pixels wide (poles, signs, distant people).
+ *
+ * <p>{@code instanceNorm} (MobileNetV2 only): IBN-a, half of the channels of each expansion layer in the
+ * stages ending at strides 4, 8 and 16 instance-normalised, so a picture's contrast and colour cast reach
+ * the deeper layers less (see {@link Layers#convIbnAct}).
  */
 public record ModelSpec(
     Backbone backbone,
@@ -23,7 +27,8 @@ public record ModelSpec(
     int decoderChannels,
     List<Integer> asppRates,
     List<Float> classOffsets,
-    int halfResChannels) {
+    int halfResChannels,
+    boolean instanceNorm) {
 
   public enum Backbone { MOBILENETV2, RESNET50 }
 
@@ -47,24 +52,33 @@ public record ModelSpec(
     if (halfResChannels != 0 && halfResChannels < 8) {
       throw new IllegalArgumentException("the half-resolution decoder needs 0 (none) or >= 8 channels, got " + halfResChannels);
     }
+    if (instanceNorm && backbone != Backbone.MOBILENETV2) {
+      throw new IllegalArgumentException("instance normalisation (IBN-a) is built for the MobileNetV2 backbone only");
+    }
   }
 
   /** Without class offsets, the decoder ending at a quarter of the input. */
   public ModelSpec(Backbone backbone, float widthMultiplier, int outputStride, int numClasses, int asppChannels,
                    int decoderChannels, List<Integer> asppRates) {
-    this(backbone, widthMultiplier, outputStride, numClasses, asppChannels, decoderChannels, asppRates, null, 0);
+    this(backbone, widthMultiplier, outputStride, numClasses, asppChannels, decoderChannels, asppRates, null, 0, false);
   }
 
   /** The same network with {@code offsets} added to its scores when predicting (null: none). */
   public ModelSpec withClassOffsets(List<Float> offsets) {
     return new ModelSpec(backbone, widthMultiplier, outputStride, numClasses, asppChannels, decoderChannels, asppRates,
-        offsets, halfResChannels);
+        offsets, halfResChannels, instanceNorm);
   }
 
   /** The same network with a half-resolution decoder step of {@code channels} (0: none). */
   public ModelSpec withHalfResChannels(int channels) {
     return new ModelSpec(backbone, widthMultiplier, outputStride, numClasses, asppChannels, decoderChannels, asppRates,
-        classOffsets, channels);
+        classOffsets, channels, instanceNorm);
+  }
+
+  /** The same network with IBN-a instance normalisation in its early stages, or without. */
+  public ModelSpec withInstanceNorm(boolean on) {
+    return new ModelSpec(backbone, widthMultiplier, outputStride, numClasses, asppChannels, decoderChannels, asppRates,
+        classOffsets, halfResChannels, on);
   }
 
   /** Rates 6/12/18 at output stride 16, doubled at output stride 8, as in the DeepLabV3+ paper. */
@@ -89,7 +103,8 @@ public record ModelSpec(
     return new ModelSpec(Backbone.valueOf(arch.get("backbone").toString().toUpperCase(java.util.Locale.ROOT)),
         ((Number) arch.getOrDefault("width_multiplier", 1.0)).floatValue(), outputStride, numClasses,
         ((Number) arch.get("aspp_channels")).intValue(), ((Number) arch.get("decoder_channels")).intValue(),
-        rates, offsets, ((Number) arch.getOrDefault("half_res_channels", 0)).intValue());
+        rates, offsets, ((Number) arch.getOrDefault("half_res_channels", 0)).intValue(),
+        Boolean.TRUE.equals(arch.get("instance_norm")));
   }
 
   /** What {@link #fromArchitecture} reads back. */
@@ -104,6 +119,7 @@ public record ModelSpec(
     // Only when not the paper's: models exported before the key existed re-export to the same metadata.
     if (!asppRates.equals(defaultRates(outputStride))) arch.put("aspp_rates", asppRates);
     if (halfResChannels > 0) arch.put("half_res_channels", halfResChannels);
+    if (instanceNorm) arch.put("instance_norm", true);
     if (classOffsets != null) arch.put("class_offsets", classOffsets);
     return arch;
   }
