@@ -196,9 +196,9 @@ public final class Layers {
       Operand<TFloat32> normalised = InstanceNorm.apply(tf, halves.get(0), gamma, beta);
       return act.apply(tf, tf.concat(List.of(normalised, batchNorm(halves.get(1), name + ".bn", batch)), tf.constant(3)));
     }
-    conv(null, name, k, cin, cout, stride, rate);
-    batchNorm(null, name + ".bn", batch);
     String bn = name + ".bn";
+    conv(null, name, k, cin, cout, stride, rate);
+    batchNorm(null, bn, batch);
     // The batch-norm vectors widened to every channel, the instance-normalised ones passed through (scale 1, shift 0).
     float[] ones = new float[instance];
     Arrays.fill(ones, 1f);
