@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The evaluations of split runs side by side: held-out and val mIoU per evaluated epoch, then the mean
+# of each run's last four evaluations (how docs/model.md compares recipes).
+#   trainer/experiments/split-table.sh RUNS/NAME.log [RUNS/OTHER.log ...]
+set -euo pipefail
+[ $# -ge 1 ] || { echo "usage: split-table.sh RUN.log [RUN.log ...]" >&2; exit 2; }
+for log in "$@"; do [ -r "$log" ] || { echo "split-table: cannot read $log" >&2; exit 2; }; done
+awk '
+  FNR == 1 { run++; names[run] = FILENAME; sub(/.*\//, "", names[run]); sub(/\.log$/, "", names[run]) }
+  match($0, /epoch [0-9]+ (held-out|val) mIoU [0-9.]+/) {
+    split(substr($0, RSTART, RLENGTH), f, " ")
+    key = f[2] SUBSEP run SUBSEP f[3]; score[key] = f[5]; epochs[f[2] + 0] = 1
+  }
+  END {
+    printf "%-6s", "epoch"; for (r = 1; r <= run; r++) printf "  %-24s", names[r] " held-out / val"; print ""
+    m = 0; for (e in epochs) sorted[++m] = e + 0
+    for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (sorted[j] < sorted[i]) { t = sorted[i]; sorted[i] = sorted[j]; sorted[j] = t }
+    for (i = 1; i <= m; i++) {
+      e = sorted[i]; printf "%-6d", e
+      for (r = 1; r <= run; r++) printf "  %-24s", ((e SUBSEP r SUBSEP "held-out") in score ? score[e, r, "held-out"] : "-") " / " ((e SUBSEP r SUBSEP "val") in score ? score[e, r, "val"] : "-")
+      print ""
+    }
+    for (r = 1; r <= run; r++) {
+      k = 0; s = 0
+      for (i = m; i >= 1 && k < 4; i--) if ((sorted[i] SUBSEP r SUBSEP "held-out") in score) { s += score[sorted[i], r, "held-out"]; k++ }
+      if (k > 0) printf "%s: mean of the last %d held-out evaluations %.3f\n", names[r], k, s / k
+    }
+  }' "$@"
