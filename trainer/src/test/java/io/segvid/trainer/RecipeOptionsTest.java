@@ -101,6 +101,36 @@ class RecipeOptionsTest {
     assertTrue(warmest > 1.5 * w && coolest < -1.5 * w, "temperatures seen only " + coolest + " .. " + warmest);
   }
 
+  /**
+   * Saturation alone on an orange picture: its distance from grey (red minus blue) spans x(1-S)..(1+S),
+   * both ends reached, and the grey level stays where it was.
+   */
+  @Test
+  void saturationScalesColourAboutGreyBothWays() {
+    float s = 0.5f;
+    Augmentation saturationOnly = new Augmentation(1f, 1f, false, 0f, 0f, s);
+    byte[] orange = new byte[16 * 16 * 3];
+    for (int p = 0; p < orange.length; p += 3) {
+      orange[p] = (byte) 200;
+      orange[p + 1] = (byte) 100;
+      orange[p + 2] = (byte) 50;
+    }
+    List<LabelledImage> data = List.of(new LabelledImage("orange", 16, 16, orange, new byte[16 * 16]));
+    BatchAssembler assembler = new BatchAssembler(16, 16, saturationOnly, 255, ClassWeights.uniform(2));
+    Random random = new Random(5);
+    double least = Double.MAX_VALUE;
+    double most = 0;
+    for (int round = 0; round < 100; round++) {
+      byte[] px = assembler.assemble(data, random).images();
+      double chroma = ((px[0] & 0xff) - (px[2] & 0xff)) / 150.0;
+      assertTrue(chroma >= 1 - s - 0.02 && chroma <= 1 + s + 0.02, "red minus blue x" + chroma + " beyond 1 +- " + s);
+      assertEquals(gray(orange, 0), gray(px, 0), 1.5, "saturation moves colour, not the grey level");
+      least = Math.min(least, chroma);
+      most = Math.max(most, chroma);
+    }
+    assertTrue(least < 1 - 0.8 * s && most > 1 + 0.8 * s, "saturation seen only x" + least + " .. x" + most);
+  }
+
   @Test
   void focalLossWeighsEasyPixelsLessAndTrains() {
     List<LabelledImage> data = TinyModels.twoRegions(4, 32, 32, 9);

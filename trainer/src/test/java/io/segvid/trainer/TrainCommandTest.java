@@ -258,15 +258,25 @@ class TrainCommandTest {
     assertEquals("--select-on must be clean or robustness, got dusk", bad.err().strip());
   }
 
-  /** --rotate trains through the command, is kept for --resume, and a value outside 0..45 is one line; 0 turns others off. */
+  /**
+   * --rotate and --saturation train through the command and are kept for --resume, a value out of range is one
+   * line; 0 turns others off; without --saturation the saturation range is --jitter's.
+   */
   @Test
   @Order(8)
-  void rotateIsARunOption() throws Exception {
+  void rotateAndSaturationAreRunOptions() throws Exception {
     Path out = tmp.resolve("rotate");
     train("--data", data.toString(), "--out", out.toString(), "--epochs", "1", "--rotate", "10", "--white-balance", "0",
-        "--noise", "0");
+        "--noise", "0", "--jitter", "0.1", "--saturation", "0.5");
     JsonNode augmentation = savedOptions(out).get("augmentation");
     assertEquals(10.0, augmentation.get("rotation").asDouble(), "a resumed run rotates as it started");
+    assertEquals(0.5, augmentation.get("saturation").asDouble(), 1e-6, "--saturation apart from --jitter");
+    assertEquals(0.1, augmentation.get("brightness").asDouble(), 1e-6, "--jitter still sets brightness");
+    JsonNode defaults = savedOptions(tmp.resolve("run")).get("augmentation");
+    assertEquals(defaults.get("brightness").asDouble(), defaults.get("saturation").asDouble(), "saturation follows --jitter");
+    Cli wide = Cli.run(new TrainCommand(), "--data", data.toString(), "--out", tmp.resolve("bad").toString(),
+        "--saturation", "1.5", "--num-classes", "2");
+    assertEquals("jitter and saturation must be 0..1, got brightness 0.2, contrast 0.2, saturation 1.5", wide.err().strip());
     assertEquals(0, augmentation.get("whiteBalance").asDouble(), "0 turns a default augmentation off");
     assertEquals(0, augmentation.get("noise").asDouble(), "0 turns a default augmentation off");
     Cli bad = Cli.run(new TrainCommand(), "--data", data.toString(), "--out", tmp.resolve("bad").toString(),

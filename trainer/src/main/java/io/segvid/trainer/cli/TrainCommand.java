@@ -103,8 +103,12 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--rotate", defaultValue = "0", paramLabel = "DEGREES", description = "Random rotation of image and "
       + "mask about the centre, up to +-DEGREES (0..45; corners brought in are ignored by the loss; default: ${DEFAULT-VALUE}).")
   float rotate;
-  @Option(names = "--jitter", defaultValue = "0.2", description = "Colour jitter strength (brightness/contrast/saturation).")
+  @Option(names = "--jitter", defaultValue = "0.2", description = "Colour jitter: brightness, contrast and (without "
+      + "--saturation) saturation, each +-this fraction (0..1; default: ${DEFAULT-VALUE}).")
   float jitter;
+  @Option(names = "--saturation", paramLabel = "S", description = "Saturation range apart from --jitter's: x(1-S)..(1+S) "
+      + "(0..1; default: --jitter's strength). Wider, pale skies and walls also show as another camera's deeper colours.")
+  Float saturation;
   @Option(names = "--hue", defaultValue = "0", description = "Hue rotation, +- fraction of a turn (0..0.5; default: ${DEFAULT-VALUE}).")
   float hue;
   // The four photometric defaults are the noise fine-tune's, from the first epoch: on a held-out drive they hold
@@ -254,8 +258,8 @@ public final class TrainCommand implements Callable<Integer> {
     int[] hw = parsePair(crop, "x", "--crop");
     String[] sc = scale.split(":");
     if (sc.length != 2) throw new IllegalArgumentException("--scale must be MIN:MAX, got " + scale);
-    Augmentation aug = new Augmentation(Float.parseFloat(sc[0]), Float.parseFloat(sc[1]), true, jitter, jitter, jitter,
-        hue, gamma, blur, noise, whiteBalance, cutMix, classCrops, rotate, copyPaste);
+    Augmentation aug = new Augmentation(Float.parseFloat(sc[0]), Float.parseFloat(sc[1]), true, jitter, jitter,
+        saturation == null ? jitter : saturation, hue, gamma, blur, noise, whiteBalance, cutMix, classCrops, rotate, copyPaste);
     io.segvid.trainer.train.LossKind lossKind = switch (loss.toLowerCase(Locale.ROOT)) {
       case "ce", "cross-entropy" -> io.segvid.trainer.train.LossKind.CROSS_ENTROPY;
       case "focal" -> io.segvid.trainer.train.LossKind.FOCAL;

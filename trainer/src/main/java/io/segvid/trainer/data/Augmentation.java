@@ -23,6 +23,10 @@ public record Augmentation(float minScale, float maxScale, boolean flip, float b
 
   public Augmentation {
     if (minScale <= 0 || maxScale < minScale) throw new IllegalArgumentException("bad scale range " + minScale + ".." + maxScale);
+    if (!(brightness >= 0 && brightness <= 1 && contrast >= 0 && contrast <= 1 && saturation >= 0 && saturation <= 1)) {
+      throw new IllegalArgumentException("jitter and saturation must be 0..1, got brightness " + brightness + ", contrast "
+          + contrast + ", saturation " + saturation);
+    }
     if (hue < 0 || hue > 0.5f) throw new IllegalArgumentException("hue range must be 0..0.5 of a turn, got " + hue);
     if (gamma < 0 || blur < 0 || blur > 1 || noise < 0 || whiteBalance < 0) {
       throw new IllegalArgumentException("bad gamma/blur/noise/white balance");
