@@ -4,7 +4,7 @@
 # project cannot change or remove them under a run that lasts hours; the same command again resumes it
 # from the checkpoint of its last epoch (train --resume: the run's saved options win).
 #   trainer/experiments/split-run.sh NAME CAMVID_DIR [train options on top of train's defaults]
-#   e.g. nohup trainer/experiments/split-run.sh split-hue ../datasets/camvid --hue 0.05 &
+#   e.g. nohup trainer/experiments/split-run.sh split-hue camvid --hue 0.05 &
 # Writes RUNS/NAME (the run), RUNS/NAME.log and RUNS/jars-NAME. Environment: RUNS (default: runs/ in
 # the project, ignored by git), HOLD_OUT (the held-out prefix, default 0006R0), EPOCHS (default 300).
 set -euo pipefail
