@@ -270,6 +270,8 @@ class TrainCommandTest {
         "--noise", "0", "--jitter", "0.1", "--saturation", "0.5");
     JsonNode augmentation = savedOptions(out).get("augmentation");
     assertEquals(10.0, augmentation.get("rotation").asDouble(), "a resumed run rotates as it started");
+    assertEquals(0, augmentation.get("whiteBalance").asDouble(), "0 turns a default augmentation off");
+    assertEquals(0, augmentation.get("noise").asDouble(), "0 turns a default augmentation off");
     assertEquals(0.5, augmentation.get("saturation").asDouble(), 1e-6, "--saturation apart from --jitter");
     assertEquals(0.1, augmentation.get("brightness").asDouble(), 1e-6, "--jitter still sets brightness");
     JsonNode defaults = savedOptions(tmp.resolve("run")).get("augmentation");
@@ -277,8 +279,6 @@ class TrainCommandTest {
     Cli wide = Cli.run(new TrainCommand(), "--data", data.toString(), "--out", tmp.resolve("bad").toString(),
         "--saturation", "1.5", "--num-classes", "2");
     assertEquals("jitter and saturation must be 0..1, got brightness 0.2, contrast 0.2, saturation 1.5", wide.err().strip());
-    assertEquals(0, augmentation.get("whiteBalance").asDouble(), "0 turns a default augmentation off");
-    assertEquals(0, augmentation.get("noise").asDouble(), "0 turns a default augmentation off");
     Cli bad = Cli.run(new TrainCommand(), "--data", data.toString(), "--out", tmp.resolve("bad").toString(),
         "--rotate", "50", "--num-classes", "2");
     assertEquals("rotate must be 0..45 degrees, got 50.0", bad.err().strip());

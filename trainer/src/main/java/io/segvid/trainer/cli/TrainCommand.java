@@ -107,7 +107,7 @@ public final class TrainCommand implements Callable<Integer> {
       + "--saturation) saturation, each +-this fraction (0..1; default: ${DEFAULT-VALUE}).")
   float jitter;
   @Option(names = "--saturation", paramLabel = "S", description = "Saturation range apart from --jitter's: x(1-S)..(1+S) "
-      + "(0..1; default: --jitter's strength). Wider, pale skies and walls also show as another camera's deeper colours.")
+      + "(0..1; default: --jitter's strength). Wider: pale skies and walls are also seen in deeper colours, as other cameras give them.")
   Float saturation;
   @Option(names = "--hue", defaultValue = "0", description = "Hue rotation, +- fraction of a turn (0..0.5; default: ${DEFAULT-VALUE}).")
   float hue;
