@@ -1,17 +1,34 @@
 #!/usr/bin/env bash
 # The evaluations of split runs side by side: held-out and val mIoU per evaluated epoch, then the mean
-# of each run's last four evaluations (how docs/model.md compares recipes).
-#   trainer/experiments/split-table.sh RUNS/NAME.log [RUNS/OTHER.log ...]
+# of each run's last four evaluations (how docs/model.md compares recipes). A run's curves CSV (RUN/curves.csv,
+# or one kept in docs/ such as curves-split-one-300.csv) stands for its log: its val_miou column is the score
+# that selected, the held-out one in a split run; it holds no val score.
+#   trainer/experiments/split-table.sh RUNS/NAME.log [RUNS/OTHER.log | CURVES.csv ...]
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: split-table.sh RUN.log [RUN.log ...]" >&2; exit 2; }
 for log in "$@"; do [ -r "$log" ] || { echo "split-table: cannot read $log" >&2; exit 2; }; done
 awk '
-  FNR == 1 { run++; names[run] = FILENAME; sub(/.*\//, "", names[run]); sub(/\.log$/, "", names[run]) }
+  FNR == 1 {
+    run++; names[run] = FILENAME; sub(/\/curves\.csv$/, "", names[run])   # RUN/curves.csv is named RUN
+    sub(/.*\//, "", names[run]); sub(/\.(log|csv)$/, "", names[run])
+    csv = FILENAME ~ /\.csv$/; column = 0
+    if (csv) {
+      n = split($0, head, ","); for (i = 1; i <= n; i++) if (head[i] == "val_miou") column = i
+      if (!column) { print "split-table: " FILENAME " has no val_miou column (not a curves CSV of train)" > "/dev/stderr"; failed = 1; exit 2 }
+      next
+    }
+  }
+  csv {
+    split($0, f, ",")
+    if (column && f[column] != "") { score[f[1] + 0, run, "held-out"] = sprintf("%.4f", f[column]); epochs[f[1] + 0] = 1 }
+    next
+  }
   match($0, /epoch [0-9]+ (held-out|val) mIoU [0-9.]+/) {
     split(substr($0, RSTART, RLENGTH), f, " ")
     key = f[2] SUBSEP run SUBSEP f[3]; score[key] = f[5]; epochs[f[2] + 0] = 1
   }
   END {
+    if (failed) exit 2
     printf "%-6s", "epoch"; for (r = 1; r <= run; r++) printf "  %-24s", names[r] " held-out / val"; print ""
     m = 0; for (e in epochs) sorted[++m] = e + 0
     for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (sorted[j] < sorted[i]) { t = sorted[i]; sorted[i] = sorted[j]; sorted[j] = t }
