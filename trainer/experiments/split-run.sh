@@ -8,7 +8,8 @@
 # Writes RUNS/NAME (the run), RUNS/NAME.log and RUNS/jars-NAME. Environment: RUNS (default: runs/ in
 # the project, ignored by git), HOLD_OUT (the held-out prefix, default 0006R0), EPOCHS (default 300).
 # Two runs at once on a 2-core machine: give each --threads 1 (also on --resume, where the thread count is
-# still read from the command line); together they do ~1.2x the work of one after the other (session 47).
+# still read from the command line); by their speeds beside each other, together they do
+# ~1.2x the work of one after the other (an estimate, docs/model-experiments.md "Session 47").
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 . "$root/.ci/setup-common.sh"

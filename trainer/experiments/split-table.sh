@@ -5,7 +5,7 @@
 # that selected, the held-out one in a split run; it holds no val score.
 #   trainer/experiments/split-table.sh RUNS/NAME.log [RUNS/OTHER.log | CURVES.csv ...]
 set -euo pipefail
-[ $# -ge 1 ] || { echo "usage: split-table.sh RUN.log [RUN.log ...]" >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: split-table.sh RUN.log|CURVES.csv [RUN.log|CURVES.csv ...]" >&2; exit 2; }
 for log in "$@"; do [ -r "$log" ] || { echo "split-table: cannot read $log" >&2; exit 2; }; done
 awk '
   FNR == 1 {
