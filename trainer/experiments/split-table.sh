@@ -8,6 +8,7 @@ set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: split-table.sh RUN.log|CURVES.csv [RUN.log|CURVES.csv ...]" >&2; exit 2; }
 for log in "$@"; do [ -r "$log" ] || { echo "split-table: cannot read $log" >&2; exit 2; }; done
 awk '
+  function record(epoch, kind, value) { score[epoch, run, kind] = value; epochs[epoch] = 1 }
   FNR == 1 {
     run++; names[run] = FILENAME; sub(/\/curves\.csv$/, "", names[run])   # RUN/curves.csv is named RUN
     sub(/.*\//, "", names[run]); sub(/\.(log|csv)$/, "", names[run])
@@ -20,12 +21,12 @@ awk '
   }
   csv {
     split($0, f, ",")
-    if (column && f[column] != "") { score[f[1] + 0, run, "held-out"] = sprintf("%.4f", f[column]); epochs[f[1] + 0] = 1 }
+    if (f[column] != "") record(f[1] + 0, "held-out", sprintf("%.4f", f[column]))
     next
   }
   match($0, /epoch [0-9]+ (held-out|val) mIoU [0-9.]+/) {
     split(substr($0, RSTART, RLENGTH), f, " ")
-    key = f[2] SUBSEP run SUBSEP f[3]; score[key] = f[5]; epochs[f[2] + 0] = 1
+    record(f[2] + 0, f[3], f[5])
   }
   END {
     if (failed) exit 2
